@@ -1,0 +1,77 @@
+"""The output layer: scores o(t) = W_ao a(t) + b_o, then softmax cross-entropy.
+
+With a recurrent model (:mod:`gru_course.rnn` or :mod:`gru_course.gru`), a
+whole sequence's loss and every gradient take three calls::
+
+    hs, cache = rnn.forward(xs, h0, params)
+    loss, dhs, out_grads = output.loss(hs, targets, out_params)
+    dxs, dh0, grads = rnn.backward(dhs, cache)
+
+Shapes: states (T, B, H) or (B, H); W_ao (C, H); b_o (C,); scores (T, B, C)
+or (B, C); targets (T, B) or (B,) integer classes.
+"""
+
+import numpy as np
+
+from . import _checks, losses
+
+
+def param_shapes(hidden_size, output_size):
+    """The parameter names and shapes: {name: (shape, axis names)}."""
+    return {"W_ao": ((output_size, hidden_size), ("C", "H")), "b_o": ((output_size,), ("C",))}
+
+
+def init_params(hidden_size, output_size, rng, dtype=np.float64):
+    """Random W_ao, b_o, uniform in ±1/√H (PyTorch's ``nn.Linear`` default)."""
+    hidden_size = _checks.positive_int("hidden_size", hidden_size)
+    output_size = _checks.positive_int("output_size", output_size)
+    rng = _checks.generator("rng", rng)
+    dtype = _checks.float_dtype("dtype", dtype)
+    bound = 1 / np.sqrt(hidden_size)
+    return {
+        key: rng.uniform(-bound, bound, size=shape).astype(dtype)
+        for key, (shape, _) in param_shapes(hidden_size, output_size).items()
+    }
+
+
+def forward(hs, params):
+    """Scores o = a W_ao^T + b_o for every state.
+
+    hs: (T, B, H) or (B, H). params: {W_ao (C, H), b_o (C,)}.
+    Returns ``(scores, cache)``, scores of shape (T, B, C) or (B, C).
+    """
+    hs = _checks.float_array("hs", hs)
+    if hs.ndim not in (2, 3):
+        raise ValueError(f"hs must have 3 dimensions (T, B, H) or 2 (B, H); got {hs.ndim} (shape {hs.shape})")
+    classes = _checks.size_from("params", params, "W_ao", 0)
+    params = _checks.named_arrays("params", params, param_shapes(hs.shape[-1], classes), hs.dtype)
+    scores = hs @ params["W_ao"].T + params["b_o"]
+    return scores, {"kind": "output.forward", "hs": hs, "params": params}
+
+
+def backward(dscores, cache):
+    """Backward of :func:`forward`.
+
+    dscores: ∂L/∂o, the shape of the scores. cache: what :func:`forward` returned.
+    Returns ``(dhs, grads)``: ∂L/∂a of the shape of hs, and {W_ao, b_o} gradients
+    summed over time and batch.
+    """
+    cache = _checks.cache_from("cache", cache, "output.forward", ("hs", "params"))
+    hs, w = cache["hs"], cache["params"]["W_ao"]
+    dims = ("T", "B", "C")[-hs.ndim :]
+    dscores = _checks.upstream_gradient("dscores", dscores, hs.shape[:-1] + (w.shape[0],), dims, hs)
+    flat_d = dscores.reshape(-1, w.shape[0])
+    grads = {"W_ao": flat_d.T @ hs.reshape(-1, w.shape[1]), "b_o": flat_d.sum(axis=0)}
+    return dscores @ w, grads
+
+
+def loss(hs, targets, params):
+    """Softmax cross-entropy of the scores, summed over time, averaged over the batch.
+
+    Returns ``(loss, dhs, grads)``: the scalar loss, ∂L/∂a for every state
+    (the shape of hs), and the gradients of W_ao and b_o.
+    """
+    scores, cache = forward(hs, params)
+    value, dscores = losses.softmax_cross_entropy(scores, targets)
+    dhs, grads = backward(dscores, cache)
+    return value, dhs, grads
