@@ -24,7 +24,7 @@ def float_array(name, value, dims=None):
     else:
         try:
             array = np.asarray(value)
-        except Exception as error:  # noqa: BLE001 - any failure means "not an array"
+        except Exception as error:  # any failure means "not an array"
             raise TypeError(f"{name} must be a numpy array; got {type(value).__name__}") from error
     if array.dtype not in FLOAT_DTYPES:
         raise TypeError(
@@ -45,9 +45,7 @@ def float_array(name, value, dims=None):
 def expect_shape(name, array, expected, dims):
     """Raise ``ValueError`` unless ``array.shape == expected``; ``dims`` names the axes."""
     if array.shape != tuple(expected):
-        raise ValueError(
-            f"{name} must have shape ({', '.join(dims)}) = {tuple(expected)}; got {array.shape}"
-        )
+        raise ValueError(f"{name} must have shape ({', '.join(dims)}) = {tuple(expected)}; got {array.shape}")
 
 
 def same_dtype(name, array, reference_name, reference):
@@ -118,8 +116,7 @@ def generator(name, rng):
     """Raise unless ``rng`` is a ``numpy.random.Generator``."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
-            f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)); "
-            f"got {type(rng).__name__}"
+            f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)); got {type(rng).__name__}"
         )
     return rng
 

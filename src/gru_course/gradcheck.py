@@ -115,7 +115,11 @@ def gradcheck(f, arrays, grads, eps=1e-6, tol=1e-7):
     for name, array in arrays.items():
         if name not in grads:
             raise ValueError(f"grads is missing {name!r}; it has {sorted(grads)}")
-        _checks.expect_shape(f"grads[{name!r}]", grads[name], array.shape, ("...",))
+        if grads[name].shape != array.shape:
+            raise ValueError(
+                f"grads[{name!r}] must have the shape of arrays[{name!r}], {array.shape}; "
+                f"got {grads[name].shape}"
+            )
     numeric = numerical_gradient(f, arrays, eps)
     errors = {name: relative_error(grads[name], numeric[name]) for name in arrays}
     worst = max(errors, key=errors.get)

@@ -44,7 +44,14 @@ def forward(hs, params):
     if hs.ndim not in (2, 3):
         raise ValueError(f"hs must have 3 dimensions (T, B, H) or 2 (B, H); got {hs.ndim} (shape {hs.shape})")
     classes = _checks.size_from("params", params, "W_ao", 0)
-    params = _checks.named_arrays("params", params, param_shapes(hs.shape[-1], classes), hs.dtype)
+    hidden = _checks.size_from("params", params, "W_ao", 1)
+    params = _checks.named_arrays("params", params, param_shapes(hidden, classes))
+    if hs.shape[-1] != hidden:
+        raise ValueError(
+            f"hs must have a last dimension H = {hidden} to match params['W_ao'] (C, H) = "
+            f"{params['W_ao'].shape}; got shape {hs.shape}"
+        )
+    _checks.same_dtype("hs", hs, "params['W_ao']", params["W_ao"])
     scores = hs @ params["W_ao"].T + params["b_o"]
     return scores, {"kind": "output.forward", "hs": hs, "params": params}
 
@@ -59,7 +66,7 @@ def backward(dscores, cache):
     cache = _checks.cache_from("cache", cache, "output.forward", ("hs", "params"))
     hs, w = cache["hs"], cache["params"]["W_ao"]
     dims = ("T", "B", "C")[-hs.ndim :]
-    dscores = _checks.upstream_gradient("dscores", dscores, hs.shape[:-1] + (w.shape[0],), dims, hs)
+    dscores = _checks.upstream_gradient("dscores", dscores, (*hs.shape[:-1], w.shape[0]), dims, hs)
     flat_d = dscores.reshape(-1, w.shape[0])
     grads = {"W_ao": flat_d.T @ hs.reshape(-1, w.shape[1]), "b_o": flat_d.sum(axis=0)}
     return dscores @ w, grads
