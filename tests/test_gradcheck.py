@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gru_course.gradcheck import gradcheck, numerical_gradient, relative_error
+from gru_course.gradcheck import expect_match, gradcheck, numerical_gradient, relative_error
 
 
 def quadratic(arrays):
@@ -93,3 +93,10 @@ def test_numerical_gradient_rejects_bad_arguments(rng):
         numerical_gradient(quadratic, {"v": np.ones(2)}, eps=0)
     with pytest.raises(TypeError, match=r"arrays\['v'\] must be a float32 or float64 array; got dtype int64"):
         numerical_gradient(quadratic, {"v": np.ones(2, dtype=np.int64)})
+
+
+def test_expect_match_passes_and_fails():
+    a = np.array([1.0, 2.0])
+    assert "✓" in expect_match("dL/da", a, a + 1e-12)
+    with pytest.raises(AssertionError, match=r"dL/da: relative error 3\.33e-01 exceeds 1e-07"):
+        expect_match("dL/da", a, 2 * a)

@@ -173,3 +173,25 @@ def test_init_params_is_seeded_and_bounded():
     assert set(a) == set(gru.param_shapes(3, 4))
     assert all(np.abs(v).max() <= 0.5 for v in a.values())  # bound 1/√H = 1/2
     assert gru.init_params(3, 4, np.random.default_rng(1), dtype=np.float32)["W_zx"].dtype == np.float32
+
+
+def test_truncated_bptt_limits_how_far_each_loss_reaches(rng):
+    params, xs, h0 = make_inputs(rnn, rng, steps=6)
+    dhs = rng.normal(size=(6, 2, 5))
+    _, cache = rnn.forward(xs, h0, params)
+    full = rnn.backward(dhs, cache)
+    # k >= T: no truncation at all
+    for k in (6, 10):
+        dxs, dh0, grads = rnn.truncated_backward(dhs, cache, k)
+        assert relative_error(dxs, full[0]) < 1e-14 and relative_error(dh0, full[1]) < 1e-14
+        assert all(relative_error(grads[n], full[2][n]) < 1e-14 for n in params)
+    # k = 1: each loss reaches its own cell only, so the input gradient at step t
+    # is the one-step backward of dhs[t] alone
+    dxs, dh0, _ = rnn.truncated_backward(dhs, cache, 1)
+    for t in range(6):
+        h_prev = h0 if t == 0 else cache["hs"][t - 1]
+        _, step_cache = rnn.step_forward(xs[t], h_prev, params)
+        dx, dh_prev, _ = rnn.step_backward(dhs[t], step_cache)
+        assert relative_error(dxs[t], dx) < 1e-14
+        if t == 0:
+            assert relative_error(dh0, dh_prev) < 1e-14

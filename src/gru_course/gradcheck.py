@@ -133,3 +133,19 @@ def _named_float_arrays(name, arrays):
     if not isinstance(arrays, dict) or not arrays:
         raise TypeError(f"{name} must be a non-empty dict of named arrays; got {type(arrays).__name__}")
     return {key: _checks.float_array(f"{name}[{key!r}]", value) for key, value in arrays.items()}
+
+
+def expect_match(name, analytic, numeric, tol=1e-7):
+    """Assert that an analytic gradient equals its finite-difference estimate.
+
+    name:     what is compared, for the message (e.g. "∂L/∂o(t)").
+    analytic, numeric: arrays of one shape.
+
+    Returns a one-line verdict (for printing) when the relative error is at
+    most ``tol``; raises ``AssertionError`` naming the error otherwise. The
+    verdict shows the tolerance, not the error's digits, which vary by machine.
+    """
+    error = relative_error(analytic, numeric)
+    if not error <= tol:
+        raise AssertionError(f"{name}: relative error {error:.2e} exceeds {tol:.0e}")
+    return f"{name}: matches finite differences (relative error < {tol:.0e}) ✓"

@@ -119,6 +119,42 @@ def backward(dhs, cache):
     for t in reversed(range(len(hs))):
         np.multiply(dhs[t] + da_next, 1 - hs[t] * hs[t], out=dpre[t])
         da_next = dpre[t] @ w_ah
+    dxs, grads = _gradients_from(dpre, cache)
+    return dxs, da_next, grads
+
+
+def truncated_backward(dhs, cache, k):
+    """BPTT truncated to ``k`` steps: the gradient of each step's loss flows
+    back through at most ``k`` cells, then is dropped.
+
+    dhs, cache: as in :func:`backward`. k: a positive int.
+
+    The loss at step t then reaches a(t), a(t-1), ..., a(t-k+1) only. With
+    k >= T the result equals :func:`backward`. Costs O(T k) step backwards.
+    Returns ``(dxs, dh0, grads)`` as :func:`backward`.
+    """
+    cache = _checks.cache_from("cache", cache, "rnn.forward", ("xs", "h0", "hs"))
+    hs, params = cache["hs"], cache["params"]
+    dhs = _checks.upstream_gradient("dhs", dhs, hs.shape, ("T", "B", "H"), hs)
+    k = _checks.positive_int("k", k)
+    dpre = np.zeros_like(hs)
+    dh0 = np.zeros_like(cache["h0"])
+    for t in range(len(hs)):
+        da = dhs[t]
+        for s in range(t, max(t - k, -1), -1):
+            step = da * (1 - hs[s] * hs[s])
+            dpre[s] += step
+            da = step @ params["W_ah"]
+        if t < k:  # the window reached back to the initial state
+            dh0 += da
+    dxs, grads = _gradients_from(dpre, cache)
+    return dxs, dh0, grads
+
+
+def _gradients_from(dpre, cache):
+    """∂L/∂xs and the parameter gradients from ∂L/∂h(t) at every step (T, B, H):
+    one matrix product per weight over all steps."""
+    hs, params = cache["hs"], cache["params"]
     steps, batch, hidden = hs.shape
     flat = dpre.reshape(steps * batch, hidden)
     states_before = np.concatenate([cache["h0"][None], hs[:-1]]).reshape(steps * batch, hidden)
@@ -129,7 +165,7 @@ def backward(dhs, cache):
         "b_xh": bias,
         "b_ah": bias.copy(),
     }
-    return dpre @ params["W_xh"], da_next, grads
+    return dpre @ params["W_xh"], grads
 
 
 def params_from_pytorch(weight_ih, weight_hh, bias_ih, bias_hh):
