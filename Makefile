@@ -13,6 +13,8 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@# build matplotlib's font cache now, so its one-time notice never lands in a notebook
+	$(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
 
 ## make book: build the HTML book into _build/html, warnings as errors.
@@ -21,7 +23,7 @@ book: $(STAMP)
 	@echo
 	@echo "The book is ready: open $(CURDIR)/_build/html/index.html"
 
-## make test: lint, then the whole test suite (package, notebooks, book build).
+## make test: lint, then the whole test suite (package, notebooks with nbval, strict book build).
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
 

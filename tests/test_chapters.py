@@ -1,0 +1,65 @@
+"""The shape every chapter promises: the notebooks of the table of contents are
+clean, executed in order, and have goals, a summary, exercises and citations."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files():
+    toc = (ROOT / "_toc.yml").read_text()
+    return re.findall(r"^\s*(?:-\s*file|root):\s*(\S+)", toc, re.M)
+
+
+def notebooks():
+    return [ROOT / f"{name}.ipynb" for name in toc_files() if (ROOT / f"{name}.ipynb").exists()]
+
+
+def test_every_notebook_in_book_is_in_the_toc_and_vice_versa():
+    on_disk = {p.relative_to(ROOT) for p in (ROOT / "book").glob("*.ipynb")}
+    listed = {p.relative_to(ROOT) for p in notebooks()}
+    assert on_disk == listed
+    for name in toc_files():
+        assert (ROOT / f"{name}.ipynb").exists() or (ROOT / f"{name}.md").exists(), name
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_notebook_is_clean_and_executed_in_order(path):
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    for cell in code:
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", "".join(cell["source"])[:80]
+            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+            assert not re.search(r" at 0x[0-9a-f]{6,}", text), "memory address in an output"
+            assert out.get("name") != "stderr", f"stderr output in {path.name}: {text[:200]}"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_chapter_has_goals_summary_exercises_and_citations(path):
+    nb = json.loads(path.read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "**What you will learn**" in text
+    assert "## Summary" in text
+    exercises = re.findall(r":::\{exercise\}\n:label: (\S+)", text)
+    solutions = re.findall(r":::\{solution\} (\S+)\n:class: dropdown", text)
+    assert len(exercises) >= 2 and sorted(exercises) == sorted(solutions)
+    assert "{cite}`" in text
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_every_figure_has_a_caption_and_alt_text(path):
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        if any("image/png" in out.get("data", {}) for out in cell["outputs"]):
+            meta = cell["metadata"].get("mystnb", {})
+            assert meta.get("figure", {}).get("caption"), "".join(cell["source"])[:80]
+            assert meta.get("image", {}).get("alt"), "".join(cell["source"])[:80]
