@@ -89,3 +89,64 @@ def unrolled_rnn(steps=4, inputs=None):
     ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def _node(ax, x, y, text, color="white", radius=0.22):
+    """A small circle for an elementwise operation (∘, +, 1-)."""
+    ax.add_patch(plt.Circle((x, y), radius, facecolor=color, edgecolor="black", linewidth=1.0, zorder=3))
+    ax.text(x, y, text, ha="center", va="center", fontsize=11, zorder=4)
+
+
+def _line(ax, points, color="black"):
+    """A polyline through ``points``, with an arrow head at the end."""
+    for start, end in zip(points[:-2], points[1:-1], strict=False):
+        ax.plot([start[0], end[0]], [start[1], end[1]], color=color, linewidth=1.2, zorder=1)
+    arrow(ax, points[-2], points[-1], color=color)
+
+
+def gru_cell(variant="reset_before"):
+    """One GRU step: the two gates, the candidate and the mixing of old and new.
+
+    The old state h_{t-1} runs along the top; the input x_t comes in at the
+    bottom. ∘ is the elementwise product. With ``variant="reset_after"`` the
+    reset gate multiplies W_hh h_{t-1} + b_hh instead of h_{t-1}. Returns the figure.
+    """
+    fig, ax = plt.subplots(figsize=(9.0, 4.6))
+    top, gates, bottom = 3.4, 1.6, 0.0
+    box(ax, -0.3, top, "$h_{t-1}$", PALETTE["grey"], width=0.8)
+    box(ax, 3.4, bottom, "$x_t$", PALETTE["sky"], width=0.8)
+    box(ax, 10.2, top, "$h_t$", PALETTE["orange"], width=0.8)
+    box(ax, 1.2, gates, r"$r_t=\sigma(\cdot)$", PALETTE["vermillion"], width=1.3)
+    box(ax, 3.4, gates, r"$z_t=\sigma(\cdot)$", PALETTE["blue"], width=1.3)
+    box(ax, 5.6, gates, r"$\tilde h_t=\tanh(\cdot)$", PALETTE["green"], width=1.5)
+    _line(ax, [(0.1, top), (7.58, top)])
+    for x in (1.2, 3.4, 5.6):  # the input feeds all three
+        _line(ax, [(3.4, bottom + 0.25), (3.4, 0.75), (x, 0.75), (x, gates - 0.25)])
+    for x in (1.0, 3.2):  # the old state feeds both gates
+        _line(ax, [(x, top), (x, gates + 0.25)])
+    # the reset gate scales what the candidate sees of the past
+    _node(ax, 2.3, 2.55, r"$\circ$")
+    _line(ax, [(1.6, gates + 0.25), (2.3, 2.33)])
+    label = "$h_{t-1}$" if variant == "reset_before" else "$W_{hh}h_{t-1}{+}b_{hh}$"
+    _line(ax, [(2.3, top), (2.3, 2.77)])
+    ax.text(2.4, 3.05, label, fontsize=8, ha="left")
+    _line(ax, [(2.52, 2.55), (5.4, 2.55), (5.4, gates + 0.25)])
+    # mixing: z ∘ h_{t-1} + (1 - z) ∘ h~
+    _node(ax, 7.8, top, r"$\circ$")
+    _node(ax, 7.8, gates, "1−", radius=0.27)
+    _node(ax, 8.8, gates, r"$\circ$")
+    _node(ax, 8.8, top, "$+$")
+    _line(ax, [(3.8, gates + 0.25), (4.3, 2.2), (7.8, 2.2), (7.8, top - 0.22)])
+    _line(ax, [(7.8, 2.2), (7.8, gates + 0.27)])
+    _line(ax, [(8.07, gates), (8.58, gates)])
+    _line(ax, [(6.35, gates), (6.6, gates), (6.6, 0.9), (8.8, 0.9), (8.8, gates - 0.22)])
+    _line(ax, [(8.8, gates + 0.22), (8.8, top - 0.22)])
+    _line(ax, [(8.02, top), (8.58, top)])
+    _line(ax, [(9.02, top), (9.8, top)])
+    ax.text(7.9, 2.0, "$z_t$", fontsize=9, color=PALETTE["blue"])
+    ax.set_xlim(-0.8, 10.8)
+    ax.set_ylim(-0.4, 3.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
