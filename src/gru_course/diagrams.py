@@ -4,6 +4,8 @@ Colours come from the Okabe–Ito palette, which stays distinguishable for
 readers with the common forms of colour blindness.
 """
 
+from itertools import pairwise
+
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -99,7 +101,7 @@ def _node(ax, x, y, text, color="white", radius=0.22):
 
 def _line(ax, points, color="black"):
     """A polyline through ``points``, with an arrow head at the end."""
-    for start, end in zip(points[:-2], points[1:-1], strict=False):
+    for start, end in pairwise(points[:-1]):
         ax.plot([start[0], end[0]], [start[1], end[1]], color=color, linewidth=1.2, zorder=1)
     arrow(ax, points[-2], points[-1], color=color)
 
