@@ -8,9 +8,11 @@ Modules, in the order the book meets them:
 - :mod:`gru_course.rnn`: the vanilla tanh RNN, one step and BPTT.
 - :mod:`gru_course.gru`: the GRU, step by step and fast, both reset variants.
 - :mod:`gru_course.gradcheck`: centered finite differences and relative errors.
+- :mod:`gru_course.tape`: a small reverse-mode automatic differentiation.
+- :mod:`gru_course.diagrams`: the book's drawings of the networks.
 """
 
-from . import activations, gradcheck, gru, losses, output, rnn
+from . import activations, gradcheck, gru, losses, output, rnn, tape
 
-__all__ = ["activations", "gradcheck", "gru", "losses", "output", "rnn"]
+__all__ = ["activations", "gradcheck", "gru", "losses", "output", "rnn", "tape"]
 __version__ = "0.1.0"
