@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from gru_course import gru
 from gru_course.gradcheck import gradcheck
 from gru_course.tape import Tape
 
@@ -97,3 +98,22 @@ def test_tape_rejects_foreign_values_and_bad_shapes(rng):
         tape.backward(a)
     with pytest.raises(TypeError, match="x must be a float32 or float64 array"):
         tape.input(np.ones(2, dtype=int), "x")
+
+
+@pytest.mark.parametrize("variant", ["reset_before", "reset_after"])
+def test_gru_step_on_the_tape_equals_the_hand_derived_backward(variant, rng):
+    params = gru.init_params(3, 4, rng)
+    x, h_prev, dh = rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    tape = Tape()
+    values = {name: tape.input(array, name) for name, array in params.items()}
+    xv, hv = tape.input(x, "x"), tape.input(h_prev, "h_prev")
+    h = gru.record_step(tape, xv, hv, values, variant)
+    tape.backward(tape.sum(tape.multiply(h, tape.input(dh, "dh")), name="L"))
+    _, cache = gru.step_forward(x, h_prev, params, variant)
+    named = gru.step_backward_named(dh, cache)
+    assert np.allclose(h.data, cache["h"], rtol=1e-14, atol=0)
+    for value in tape.values:  # every intermediate and every parameter
+        if value.name in named:
+            assert np.allclose(value.grad, named[value.name], rtol=1e-12, atol=1e-15), value.name
+    names = [line.split(" = ")[0] for line in str(tape).splitlines()]
+    assert [n for n in names if n.startswith("g")] == [f"g{i}" for i in range(1, 13)]

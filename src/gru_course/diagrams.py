@@ -152,3 +152,64 @@ def gru_cell(variant="reset_before"):
     ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+# Positions of the GRU step's computational graph (reset before), column by
+# column from inputs to output. Each node: (x, y, label).
+_GRAPH_NODES = {
+    "h_prev": (0.0, 4.6, "$h_{t-1}$"),
+    "x": (0.0, 1.4, "$x_t$"),
+    "g1": (2.0, 6.6, "$g_1$: $W_{zh}h_{t-1}$"),
+    "g2": (2.0, 5.6, "$g_2$: $W_{zx}x_t$"),
+    "g4": (2.0, 4.4, "$g_4$: $W_{rh}h_{t-1}$"),
+    "g5": (2.0, 3.4, "$g_5$: $W_{rx}x_t$"),
+    "g9": (2.0, 0.4, "$g_9$: $W_{hx}x_t$"),
+    "g3": (4.2, 6.1, "$g_3$: $g_1{+}g_2$"),
+    "g6": (4.2, 3.9, "$g_6$: $g_4{+}g_5$"),
+    "z": (6.0, 6.1, r"$z_t=\sigma(g_3)$"),
+    "r": (6.0, 3.9, r"$r_t=\sigma(g_6)$"),
+    "g7": (6.0, 2.5, r"$g_7$: $r_t\circ h_{t-1}$"),
+    "g8": (7.9, 2.5, "$g_8$: $W_{hh}g_7$"),
+    "g10": (7.9, 1.0, "$g_{10}$: $g_8{+}g_9$"),
+    "h_tilde": (9.8, 1.0, r"$\tilde h_t=\tanh(g_{10})$"),
+    "g11": (9.8, 6.1, r"$g_{11}$: $z_t\circ h_{t-1}$"),
+    "g12": (11.6, 2.8, r"$g_{12}$: $(1{-}z_t)\circ\tilde h_t$"),
+    "h": (12.6, 5.0, "$h_t$: $g_{11}{+}g_{12}$"),
+}
+_GRAPH_EDGES = [
+    ("h_prev", "g1"), ("x", "g2"), ("g1", "g3"), ("g2", "g3"), ("g3", "z"),
+    ("h_prev", "g4"), ("x", "g5"), ("g4", "g6"), ("g5", "g6"), ("g6", "r"),
+    ("r", "g7"), ("h_prev", "g7"), ("g7", "g8"), ("x", "g9"), ("g8", "g10"), ("g9", "g10"),
+    ("g10", "h_tilde"), ("z", "g11"), ("h_prev", "g11"), ("z", "g12"), ("h_tilde", "g12"),
+    ("g11", "h"), ("g12", "h"),
+]  # fmt: skip
+
+
+def gru_graph():
+    """The computational graph of one GRU step (reset before), g1 ... g12.
+
+    Values used by more than one operation, whose gradients are therefore
+    sums, are drawn in colour: h_{t-1} (four uses), x_t (three) and z_t (two).
+    Biases are folded into the matrix products. Returns the figure.
+    """
+    reused = {"h_prev": PALETTE["vermillion"], "x": PALETTE["blue"], "z": PALETTE["green"]}
+    fig, ax = plt.subplots(figsize=(13.5, 5.6))
+    width = {"h_prev": 0.8, "x": 0.8, "h": 1.7}
+    nodes = {name: (1.3 * x, y, label) for name, (x, y, label) in _GRAPH_NODES.items()}
+    for name, (x, y, label) in nodes.items():
+        color = reused.get(name, PALETTE["yellow"] if name in ("h", "h_tilde", "r") else "#f2f2f2")
+        box(ax, x, y, label, color, width=width.get(name, 1.75), height=0.55)
+    for start, end in _GRAPH_EDGES:
+        (x0, y0, _), (x1, y1, _) = nodes[start], nodes[end]
+        w0, w1 = width.get(start, 1.75) / 2, width.get(end, 1.75) / 2
+        color = reused.get(start, "black")
+        if abs(x1 - x0) < 0.1:  # same column: vertical edge
+            sign = 1 if y1 > y0 else -1
+            arrow(ax, (x0, y0 + sign * 0.3), (x1, y1 - sign * 0.3), color=color)
+        else:
+            arrow(ax, (x0 + w0 + 0.05, y0), (x1 - w1 - 0.05, y1), color=color)
+    ax.set_xlim(-0.6, 17.6)
+    ax.set_ylim(-0.1, 7.1)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig

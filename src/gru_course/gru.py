@@ -186,6 +186,37 @@ def _product_backward(d, c, out, weight, bias, inp):
     d[inp] = d[inp] + contribution if inp in d else contribution
 
 
+def record_step(tape, x, h_prev, params, variant="reset_before"):
+    """Record one GRU step on a :class:`gru_course.tape.Tape`, operation by operation.
+
+    x, h_prev: Values on ``tape`` of shapes (B, D) and (B, H).
+    params:    {name: Value} with the twelve names of :func:`param_shapes`.
+
+    The recorded values are named as in :data:`STEP_OPERATIONS` (g1 ... g12,
+    z, r, h_tilde, h), plus "1 - z", which the tape records as an operation of
+    its own. Returns the Value h.
+    """
+    variant = _checks.choice("variant", variant, VARIANTS)
+    p = params
+    g1 = tape.matmul(p["W_zh"], h_prev, p["b_zh"], name="g1")
+    g2 = tape.matmul(p["W_zx"], x, p["b_zx"], name="g2")
+    z = tape.sigmoid(tape.add(g1, g2, name="g3"), name="z")
+    g4 = tape.matmul(p["W_rh"], h_prev, p["b_rh"], name="g4")
+    g5 = tape.matmul(p["W_rx"], x, p["b_rx"], name="g5")
+    r = tape.sigmoid(tape.add(g4, g5, name="g6"), name="r")
+    if variant == "reset_before":
+        g7 = tape.multiply(r, h_prev, name="g7")
+        g8 = tape.matmul(p["W_hh"], g7, p["b_hh"], name="g8")
+    else:
+        g7 = tape.matmul(p["W_hh"], h_prev, p["b_hh"], name="g7")
+        g8 = tape.multiply(r, g7, name="g8")
+    g9 = tape.matmul(p["W_hx"], x, p["b_hx"], name="g9")
+    h_tilde = tape.tanh(tape.add(g8, g9, name="g10"), name="h_tilde")
+    g11 = tape.multiply(z, h_prev, name="g11")
+    g12 = tape.multiply(tape.one_minus(z, name="1 - z"), h_tilde, name="g12")
+    return tape.add(g11, g12, name="h")
+
+
 # ----------------------------------------------------------------------------
 # A whole sequence: the fast path.
 
