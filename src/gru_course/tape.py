@@ -56,9 +56,12 @@ class Tape:
     def input(self, data, name):
         """A leaf: an input or a parameter. Its ``grad`` is filled by backward."""
         data = _checks.float_array(name, data)
-        return self._record(data.copy(), name, "input", ())
+        return self.record(data.copy(), name, "input", ())
 
-    def _record(self, data, name, op, operands):
+    def record(self, data, name, op, operands):
+        """Append a new Value to the tape. An operation calls this with its result,
+        then sets the Value's ``backward_step``: a function of no arguments that
+        adds the Value's ``grad`` times the local derivatives to its operands' grads."""
         if name is None:
             name = f"v{len(self.values) + 1}"
         value = Value(data, name, op, operands)
@@ -85,7 +88,7 @@ class Tape:
         operands = (weight, v) if bias is None else (weight, v, bias)
         if bias is not None:
             data = data + bias.data
-        out = self._record(data, name, "matmul", operands)
+        out = self.record(data, name, "matmul", operands)
 
         def backward_step():
             weight.grad += out.grad.T @ v.data  # ∂L/∂W = Σ_rows ∂L/∂out vᵀ
@@ -99,7 +102,7 @@ class Tape:
     def add(self, a, b, name=None):
         """a + b, elementwise (a bias of shape (n,) broadcasts over the rows)."""
         self._operands(a, b)
-        out = self._record(a.data + b.data, name, "add", (a, b))
+        out = self.record(a.data + b.data, name, "add", (a, b))
 
         def backward_step():
             a.grad += _unbroadcast(out.grad, a.data.shape)
@@ -111,7 +114,7 @@ class Tape:
     def subtract(self, a, b, name=None):
         """a - b, elementwise."""
         self._operands(a, b)
-        out = self._record(a.data - b.data, name, "subtract", (a, b))
+        out = self.record(a.data - b.data, name, "subtract", (a, b))
 
         def backward_step():
             a.grad += _unbroadcast(out.grad, a.data.shape)
@@ -123,7 +126,7 @@ class Tape:
     def one_minus(self, a, name=None):
         """1 - a, elementwise."""
         self._operands(a)
-        out = self._record(1 - a.data, name, "one_minus", (a,))
+        out = self.record(1 - a.data, name, "one_minus", (a,))
 
         def backward_step():
             a.grad -= out.grad
@@ -134,7 +137,7 @@ class Tape:
     def multiply(self, a, b, name=None):
         """a ∘ b, the elementwise (Hadamard) product."""
         self._operands(a, b)
-        out = self._record(a.data * b.data, name, "multiply", (a, b))
+        out = self.record(a.data * b.data, name, "multiply", (a, b))
 
         def backward_step():
             a.grad += _unbroadcast(out.grad * b.data, a.data.shape)  # ∂(a∘b)/∂a = b
@@ -146,7 +149,7 @@ class Tape:
     def sigmoid(self, a, name=None):
         """σ(a), elementwise."""
         self._operands(a)
-        out = self._record(_sigmoid(a.data), name, "sigmoid", (a,))
+        out = self.record(_sigmoid(a.data), name, "sigmoid", (a,))
 
         def backward_step():
             a.grad += out.grad * out.data * (1 - out.data)  # σ' = σ (1 - σ)
@@ -157,7 +160,7 @@ class Tape:
     def tanh(self, a, name=None):
         """tanh(a), elementwise."""
         self._operands(a)
-        out = self._record(np.tanh(a.data), name, "tanh", (a,))
+        out = self.record(np.tanh(a.data), name, "tanh", (a,))
 
         def backward_step():
             a.grad += out.grad * (1 - out.data**2)  # tanh' = 1 - tanh²
@@ -168,7 +171,7 @@ class Tape:
     def sum(self, a, name=None):
         """The sum of all entries of a: a scalar."""
         self._operands(a)
-        out = self._record(np.sum(a.data), name, "sum", (a,))
+        out = self.record(np.sum(a.data), name, "sum", (a,))
 
         def backward_step():
             a.grad += out.grad  # every entry contributes with slope 1
@@ -181,7 +184,7 @@ class Tape:
         averaged over the batch (see :func:`gru_course.losses.softmax_cross_entropy`)."""
         self._operands(logits)
         loss, dlogits = losses.softmax_cross_entropy(logits.data, targets)
-        out = self._record(np.asarray(loss), name, "softmax_cross_entropy", (logits,))
+        out = self.record(np.asarray(loss), name, "softmax_cross_entropy", (logits,))
 
         def backward_step():
             logits.grad += out.grad * dlogits
@@ -193,7 +196,7 @@ class Tape:
         """Scalar ½‖p - y‖², averaged over the batch (see :func:`gru_course.losses.l2_loss`)."""
         self._operands(predictions)
         loss, dpredictions = losses.l2_loss(predictions.data, targets)
-        out = self._record(np.asarray(loss), name, "l2", (predictions,))
+        out = self.record(np.asarray(loss), name, "l2", (predictions,))
 
         def backward_step():
             predictions.grad += out.grad * dpredictions
