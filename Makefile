@@ -28,8 +28,8 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks book/data
+	$(BIN)/ruff format --check src tests benchmarks book/data
 
 ## make lab: open the notebooks in JupyterLab.
 lab: $(STAMP)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+
 from test_chapters import notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
