@@ -35,9 +35,10 @@ lint: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
 
-## make bench: time gru_course against torch.nn.GRU (needs torch==2.13.0 in .venv for the comparison).
+## make bench: time gru_course against torch.nn.GRU (needs torch==2.13.0 in .venv for the comparison) and the explorer redraw.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_gru.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache .hypothesis

@@ -9,10 +9,28 @@ Modules, in the order the book meets them:
 - :mod:`gru_course.gru`: the GRU, step by step and fast, both reset variants.
 - :mod:`gru_course.gradcheck`: centered finite differences and relative errors.
 - :mod:`gru_course.tape`: a small reverse-mode automatic differentiation.
-- :mod:`gru_course.diagrams`: the book's drawings of the networks.
+- :mod:`gru_course.analysis`: one-step Jacobians and how gradients travel through time.
+- :mod:`gru_course.optim`: SGD with momentum, Adam, gradient-norm clipping.
+- :mod:`gru_course.data`: the adding problem and a copy task, seeded.
+- :mod:`gru_course.train`: a training loop for RNN and GRU sequence models.
+- :mod:`gru_course.diagrams` and :mod:`gru_course.explorers`: the book's figures
+  and interactive explorers (import them explicitly; they need matplotlib and
+  ipywidgets).
 """
 
-from . import activations, gradcheck, gru, losses, output, rnn, tape
+from . import activations, analysis, data, gradcheck, gru, losses, optim, output, rnn, tape, train
 
-__all__ = ["activations", "gradcheck", "gru", "losses", "output", "rnn", "tape"]
+__all__ = [
+    "activations",
+    "analysis",
+    "data",
+    "gradcheck",
+    "gru",
+    "losses",
+    "optim",
+    "output",
+    "rnn",
+    "tape",
+    "train",
+]
 __version__ = "0.1.0"

@@ -68,18 +68,20 @@ def sequence_jacobians(model, xs, h0, params, variant=None):
         if variant is not None:
             raise ValueError(f"variant is for the GRU only; got {variant!r} with the RNN")
         hs, _ = rnn.forward(xs, h0, params)
-        step = rnn_jacobian
     elif model is gru:
         variant = "reset_before" if variant is None else variant
         hs, _ = gru.forward(xs, h0, params, variant=variant)
-
-        def step(x, h, p):
-            return gru_jacobian(x, h, p, variant)
     else:
         raise TypeError(f"model must be gru_course.rnn or gru_course.gru; got {model!r}")
-    previous = np.concatenate([h0[None], hs[:-1]])
-    jacobians = np.stack([step(xs[t], previous[t], params) for t in range(len(xs))])
-    return hs, jacobians
+    steps, batch, hidden = hs.shape
+    # Each J_t depends only on (x_t, h_{t-1}): all steps form one batch of T·B rows.
+    x_rows = xs.reshape(steps * batch, -1)
+    h_rows = np.concatenate([h0[None], hs[:-1]]).reshape(steps * batch, hidden)
+    if model is rnn:
+        jacobians = rnn_jacobian(x_rows, h_rows, params)
+    else:
+        jacobians = gru_jacobian(x_rows, h_rows, params, variant)
+    return hs, jacobians.reshape(steps, batch, hidden, hidden)
 
 
 def gradient_norms(jacobians, dh_last):
