@@ -1,7 +1,10 @@
 """Shared helpers: random models and inputs, and full-model loss functions."""
 
+import os
+
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from gru_course import gru, rnn
 
@@ -38,3 +41,11 @@ def run_step(model, x, h, params, variant):
 # (model module, variant) pairs covering the RNN and both GRU conventions.
 CASES = [(rnn, None), (gru, "reset_before"), (gru, "reset_after")]
 CASE_IDS = ["rnn", "gru-reset_before", "gru-reset_after"]
+
+
+# Property tests draw the same examples on every run, so CI never meets a new
+# random case: exploration happens when a developer runs with
+# HYPOTHESIS_PROFILE=explore.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("explore", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -122,7 +122,7 @@ def test_step_loop_equals_fast_path(model, variant, rng):
     assert_step_loop_equals_fast_path(model, variant, params, xs, h0, dhs, 1e-12)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(deadline=None)
 @given(
     case=st.sampled_from(range(len(CASES))),
     steps=st.integers(1, 5),
@@ -144,7 +144,7 @@ def test_any_shape_and_dtype(case, steps, batch, inputs, hidden, dtype, seed):
     assert dxs.shape == xs.shape and dxs.dtype == dtype
     assert dh0.shape == h0.shape and dh0.dtype == dtype
     assert set(grads) == set(params)
-    tol = 1e-12 if dtype == np.float64 else 1e-5
+    tol = 1e-12 if dtype == np.float64 else 1e-4  # float32: rounding of sums over steps and batch
     assert_step_loop_equals_fast_path(model, variant, params, xs, h0, dhs, tol)
 
 
