@@ -8,7 +8,8 @@ scratch, records the loss of every step, then measures the mean squared error
 on a fresh batch of 1000 sequences. The baseline that always predicts 1 has a
 mean squared error of 1/6 ≈ 0.167 (see :func:`gru_course.data.adding_problem`).
 
-Results go to ``benchmarks/results/adding.npz``:
+Results go to ``src/gru_course/reference_data/adding_long.npz`` (shipped with the
+package, so that the book can plot them anywhere):
 
 - ``losses`` (models, lengths, seeds, steps): the training loss of every step,
   stored as float32 to keep the file small;
@@ -18,7 +19,8 @@ Results go to ``benchmarks/results/adding.npz``:
   ``lr``, ``clip``, ``steps``, ``eval_batch``).
 
 ``--quick`` runs the short version the book's notebook runs (3 seeds, T = 10,
-50, 100, 600 steps, about 20 s) and saves it to ``adding_quick.npz``.
+50, 100, 600 steps, about 20 s) and saves it to ``benchmarks/results/adding_quick.npz``
+(not kept in the repository).
 """
 
 import argparse
@@ -40,8 +42,19 @@ BASELINE = 1 / 6  # the MSE of always predicting 1
 SOLVED = 0.05  # an MSE below this counts as solved (the baseline is 0.167)
 WINDOW = 50  # steps averaged for "the loss at the end" and "solved at step"
 
-FULL = {"lengths": (10, 50, 100, 200), "seeds": 8, "steps": 2000, "out": "adding.npz"}
-QUICK = {"lengths": (10, 50, 100), "seeds": 3, "steps": 600, "out": "adding_quick.npz"}
+ROOT = Path(__file__).resolve().parents[1]
+FULL = {
+    "lengths": (10, 50, 100, 200),
+    "seeds": 8,
+    "steps": 2000,
+    "out": ROOT / "src" / "gru_course" / "reference_data" / "adding_long.npz",
+}
+QUICK = {
+    "lengths": (10, 50, 100),
+    "seeds": 3,
+    "steps": 600,
+    "out": ROOT / "benchmarks" / "results" / "adding_quick.npz",
+}
 
 
 def run_one(model, steps, length, seed):
@@ -126,7 +139,7 @@ def main():
     start = time.perf_counter()
     results = run_all(lengths, config["seeds"], config["steps"])
     wall = time.perf_counter() - start
-    out = Path(__file__).parent / "results" / config["out"]
+    out = config["out"]
     out.parent.mkdir(exist_ok=True)
     np.savez_compressed(
         out,

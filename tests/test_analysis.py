@@ -27,9 +27,7 @@ def test_one_step_jacobian_matches_finite_differences(variant, rng):
         numeric = finite_difference_jacobian(lambda x, h: rnn.step_forward(x, h, params)[0], xs[0], h0)
     else:
         exact = analysis.gru_jacobian(xs[0], h0, params, variant)
-        numeric = finite_difference_jacobian(
-            lambda x, h: gru.step_forward(x, h, params, variant=variant)[0], xs[0], h0
-        )
+        numeric = finite_difference_jacobian(lambda x, h: gru.step_forward(x, h, params, variant=variant)[0], xs[0], h0)
     assert exact.shape == (3, 5, 5)
     assert relative_error(exact, numeric) < 1e-8
 

@@ -77,9 +77,7 @@ def test_recurrent_weight_must_be_square(case):
         run(model, xs, h0, bad, variant)
 
 
-@pytest.mark.parametrize(
-    ("dtype", "shown"), [(np.int64, "int64"), (np.bool_, "bool"), (np.complex128, "complex128")]
-)
+@pytest.mark.parametrize(("dtype", "shown"), [(np.int64, "int64"), (np.bool_, "bool"), (np.complex128, "complex128")])
 def test_integer_boolean_or_complex_arrays(case, dtype, shown):
     model, variant, params, xs, h0 = case
     with raises(TypeError, f"xs must be a float32 or float64 array; got dtype {shown}"):

@@ -48,9 +48,28 @@ def test_chapter_has_goals_summary_exercises_and_citations(path):
     assert "**What you will learn**" in text
     assert "## Summary" in text
     exercises = re.findall(r":::\{exercise\}\n:label: (\S+)", text)
-    solutions = re.findall(r":::\{solution\} (\S+)\n:class: dropdown", text)
-    assert len(exercises) >= 2 and sorted(exercises) == sorted(solutions)
+    written = re.findall(r":::\{solution\} (\S+)\n:class: dropdown", text)
+    gated = re.findall(r"```\{solution-start\} (\S+)\n:class: dropdown", text)
+    assert len(exercises) >= 3 and sorted(exercises) == sorted(written + gated)
+    for kind in ("(Derive.)", "(Implement.)", "(Diagnose.)"):
+        assert kind in text, f"no {kind} exercise"
     assert "{cite}`" in text
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_every_code_exercise_is_followed_by_its_check(path):
+    """solution-start, the solution's code cells (with nbgrader's markers), solution-end, a check cell."""
+    cells = json.loads(path.read_text())["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    starts = [i for i, s in enumerate(sources) if "{solution-start}" in s]
+    assert starts, "no implementation exercise with a checked solution"
+    for start in starts:
+        end = next(i for i in range(start, len(cells)) if "{solution-end}" in sources[i])
+        code = [sources[i] for i in range(start + 1, end) if cells[i]["cell_type"] == "code"]
+        assert code and all("### BEGIN SOLUTION" in c and "### END SOLUTION" in c for c in code)
+        check = cells[end + 1]
+        assert check["cell_type"] == "code" and "from gru_course.exercises import check_" in sources[end + 1]
+        assert any("✓" in "".join(out.get("text", "")) for out in check["outputs"]), "the stored check did not pass"
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)

@@ -58,13 +58,9 @@ def test_l2_loss_value_and_gradient(rng):
 
 def test_cross_entropy_rejects_bad_targets():
     logits = np.zeros((2, 3))
-    with pytest.raises(
-        TypeError, match=r"targets must be an integer array of class indices; got dtype float64"
-    ):
+    with pytest.raises(TypeError, match=r"targets must be an integer array of class indices; got dtype float64"):
         softmax_cross_entropy(logits, np.array([0.0, 1.0]))
-    with pytest.raises(
-        ValueError, match=r"targets must be class indices in \[0, 3\) .* got values from 0 to 3"
-    ):
+    with pytest.raises(ValueError, match=r"targets must be class indices in \[0, 3\) .* got values from 0 to 3"):
         softmax_cross_entropy(logits, np.array([0, 3]))
     with pytest.raises(ValueError, match=r"targets must have shape \(B\) = \(2,\); got \(3,\)"):
         softmax_cross_entropy(logits, np.array([0, 1, 2]))

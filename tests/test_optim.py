@@ -188,9 +188,7 @@ def test_an_optimizer_serves_one_set_of_parameters():
     optimizer.step({"w": np.zeros(2)}, {"w": np.zeros(2)})
     with raises(ValueError, "params must have the keys of this optimizer's first step, ['w']; got ['v']"):
         optimizer.step({"v": np.zeros(2)}, {"v": np.zeros(2)})
-    with raises(
-        ValueError, "params['w'] has shape (3,) and dtype float64, but at this optimizer's first step"
-    ):
+    with raises(ValueError, "params['w'] has shape (3,) and dtype float64, but at this optimizer's first step"):
         optimizer.step({"w": np.zeros(3)}, {"w": np.zeros(3)})
 
 

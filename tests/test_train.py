@@ -50,9 +50,7 @@ def test_loss_gradients_match_finite_differences(model, variant, rng):
     params = init_params(model, 5, 4, 4, rng)
     xs, targets = data.copy_task(3, 6, rng, symbols=3, length=2)
     _, grads = sequence_cross_entropy(model, params, xs, targets, variant=variant)
-    report = gradcheck(
-        lambda a: sequence_cross_entropy(model, a, xs, targets, variant=variant)[0], params, grads
-    )
+    report = gradcheck(lambda a: sequence_cross_entropy(model, a, xs, targets, variant=variant)[0], params, grads)
     assert report.passed, str(report)
 
 
@@ -145,9 +143,7 @@ def test_clipping_bounds_each_update(rng):
     params = init_params(rnn, 2, 3, 1, rng)
     before = {k: v.copy() for k, v in params.items()}
     xs, targets = data.adding_problem(4, 5, rng)
-    train(
-        rnn, params, lambda: (xs, 100 * targets), last_step_mse, optim.SGD(1.0), 1, clip=1e-3, progress=False
-    )
+    train(rnn, params, lambda: (xs, 100 * targets), last_step_mse, optim.SGD(1.0), 1, clip=1e-3, progress=False)
     moved = np.sqrt(sum(np.sum((params[k] - before[k]) ** 2) for k in params))
     assert moved == pytest.approx(1e-3, rel=1e-9)
 
@@ -174,18 +170,14 @@ def test_model_must_be_a_recurrent_module(rng):
     params = init_params(gru, 2, 3, 1, rng)
     with raises(TypeError, "model must be the module gru_course.rnn or gru_course.gru; got str"):
         train("gru", params, adding_batches(2, 4, rng), last_step_mse, optim.Adam(0.1), 1)
-    with raises(
-        TypeError, "model must be the module gru_course.rnn or gru_course.gru; got gru_course.output"
-    ):
+    with raises(TypeError, "model must be the module gru_course.rnn or gru_course.gru; got gru_course.output"):
         init_params(output, 2, 3, 1, rng)
 
 
 def test_variant_only_for_the_gru(rng):
     params = init_params(rnn, 2, 3, 1, rng)
     with raises(ValueError, "variant is only for gru_course.gru; got 'reset_after' with gru_course.rnn"):
-        train(
-            rnn, params, adding_batches(2, 4, rng), last_step_mse, optim.Adam(0.1), 1, variant="reset_after"
-        )
+        train(rnn, params, adding_batches(2, 4, rng), last_step_mse, optim.Adam(0.1), 1, variant="reset_after")
     with raises(ValueError, "variant must be 'reset_before' or 'reset_after'; got 'reset'"):
         evaluate(
             gru,

@@ -33,8 +33,7 @@ def float_array(name, value, dims=None):
         )
     if dims is not None and array.ndim != len(dims):
         raise ValueError(
-            f"{name} must have {len(dims)} dimensions ({', '.join(dims)}); "
-            f"got {array.ndim} (shape {array.shape})"
+            f"{name} must have {len(dims)} dimensions ({', '.join(dims)}); got {array.ndim} (shape {array.shape})"
         )
     if not np.isfinite(array).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
@@ -70,8 +69,7 @@ def named_arrays(name, params, shapes, dtype=None):
         key = missing[0]
         shape, dims = shapes[key]
         raise ValueError(
-            f"{name} is missing {key!r} (expected shape ({', '.join(dims)}) = {shape}); "
-            f"it has {sorted(params)}"
+            f"{name} is missing {key!r} (expected shape ({', '.join(dims)}) = {shape}); it has {sorted(params)}"
         )
     extra = sorted(set(params) - set(shapes))
     if extra:

@@ -10,6 +10,8 @@ the same seed gives the same batches in the same order.
   (the copy memory problem), a classification at every step.
 """
 
+from importlib import resources
+
 import numpy as np
 
 from . import _checks
@@ -116,3 +118,16 @@ def _at_least(name, value, minimum, reason):
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum} ({reason}); got {value}")
     return int(value)
+
+
+def reference(name):
+    """Arrays shipped with the package, as a dict: ``"pytorch_gru"`` (a
+    ``torch.nn.GRU``'s weights, inputs, outputs and gradients, made by
+    ``benchmarks/make_pytorch_reference.py``) or ``"adding_long"`` (the long
+    adding-problem experiment of ``benchmarks/train_adding.py``)."""
+    names = ("pytorch_gru", "adding_long")
+    if name not in names:
+        raise ValueError(f"name must be one of {names}; got {name!r}")
+    path = resources.files("gru_course") / "reference_data" / f"{name}.npz"
+    with resources.as_file(path) as file, np.load(file) as arrays:
+        return {key: arrays[key] for key in arrays.files}

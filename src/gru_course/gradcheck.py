@@ -117,8 +117,7 @@ def gradcheck(f, arrays, grads, eps=1e-6, tol=1e-7):
             raise ValueError(f"grads is missing {name!r}; it has {sorted(grads)}")
         if grads[name].shape != array.shape:
             raise ValueError(
-                f"grads[{name!r}] must have the shape of arrays[{name!r}], {array.shape}; "
-                f"got {grads[name].shape}"
+                f"grads[{name!r}] must have the shape of arrays[{name!r}], {array.shape}; got {grads[name].shape}"
             )
     numeric = numerical_gradient(f, arrays, eps)
     errors = {name: relative_error(grads[name], numeric[name]) for name in arrays}

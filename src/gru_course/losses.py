@@ -32,9 +32,7 @@ def softmax_cross_entropy(logits, targets):
     picked = np.take_along_axis(shifted - log_norm, targets[..., None], axis=-1)
     loss = -picked.sum() / batch
     dlogits = _softmax(logits)
-    np.put_along_axis(
-        dlogits, targets[..., None], np.take_along_axis(dlogits, targets[..., None], -1) - 1, -1
-    )
+    np.put_along_axis(dlogits, targets[..., None], np.take_along_axis(dlogits, targets[..., None], -1) - 1, -1)
     return logits.dtype.type(loss), dlogits / batch
 
 
@@ -58,8 +56,7 @@ def _sequence_or_step(name, value, last):
     array = _checks.float_array(name, value)
     if array.ndim not in (2, 3):
         raise ValueError(
-            f"{name} must have 3 dimensions (T, B, {last}) or 2 (B, {last}); "
-            f"got {array.ndim} (shape {array.shape})"
+            f"{name} must have 3 dimensions (T, B, {last}) or 2 (B, {last}); got {array.ndim} (shape {array.shape})"
         )
     return array
 

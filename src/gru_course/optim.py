@@ -163,8 +163,7 @@ def _matching(params, grads, state):
         for key, value in params.items():
             if not isinstance(value, np.ndarray):
                 raise TypeError(
-                    f"params[{key!r}] must be a numpy array (it is updated in place); "
-                    f"got {type(value).__name__}"
+                    f"params[{key!r}] must be a numpy array (it is updated in place); got {type(value).__name__}"
                 )
     params = _float_arrays("params", params)
     grads = _float_arrays("grads", grads)
@@ -182,9 +181,7 @@ def _matching(params, grads, state):
     for key, p in params.items():
         label = f"grads[{key!r}]"
         if grads[key].shape != p.shape:
-            raise ValueError(
-                f"{label} must have the shape of params[{key!r}], {p.shape}; got {grads[key].shape}"
-            )
+            raise ValueError(f"{label} must have the shape of params[{key!r}], {p.shape}; got {grads[key].shape}")
         _checks.same_dtype(label, grads[key], f"params[{key!r}]", p)
         if key in state and (state[key].shape, state[key].dtype) != (p.shape, p.dtype):
             raise ValueError(

@@ -183,9 +183,7 @@ def _variant(model, variant):
 def _check_callables(make_batch, loss_fn, optimizer):
     """Raise ``TypeError`` unless train's three pluggable arguments can be called."""
     if not callable(make_batch):
-        raise TypeError(
-            f"make_batch must be a function returning (xs, targets); got {type(make_batch).__name__}"
-        )
+        raise TypeError(f"make_batch must be a function returning (xs, targets); got {type(make_batch).__name__}")
     if not callable(loss_fn):
         raise TypeError(
             "loss_fn must be a function (model, params, xs, targets, variant) -> (loss, grads); "
@@ -193,8 +191,7 @@ def _check_callables(make_batch, loss_fn, optimizer):
         )
     if not callable(getattr(optimizer, "step", None)):
         raise TypeError(
-            "optimizer must have a step(params, grads) method, like optim.Adam; "
-            f"got {type(optimizer).__name__}"
+            f"optimizer must have a step(params, grads) method, like optim.Adam; got {type(optimizer).__name__}"
         )
 
 

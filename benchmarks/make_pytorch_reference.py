@@ -1,7 +1,7 @@
 """Make the stored reference of the chapter "Check yourself against PyTorch".
 
 Runs one small ``torch.nn.GRU`` forward and backward in float64 and saves every
-input, output and gradient to ``pytorch_gru_reference.npz`` next to this file,
+input, output and gradient to ``src/gru_course/reference_data/pytorch_gru.npz``,
 so that the chapter can compare ``gru_course`` with PyTorch without needing
 torch. Run it once, by hand, wherever torch is installed (torch is not a
 requirement of the course):
@@ -28,7 +28,7 @@ import torch
 SEED = 0
 STEPS, BATCH, INPUTS, HIDDEN = 5, 2, 3, 4
 PARAMETERS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
-OUTPUT = Path(__file__).resolve().with_name("pytorch_gru_reference.npz")
+OUTPUT = Path(__file__).resolve().parents[1] / "src" / "gru_course" / "reference_data" / "pytorch_gru.npz"
 
 
 def main():
