@@ -82,3 +82,15 @@ def test_every_figure_has_a_caption_and_alt_text(path):
             meta = cell["metadata"].get("mystnb", {})
             assert meta.get("figure", {}).get("caption"), "".join(cell["source"])[:80]
             assert meta.get("image", {}).get("alt"), "".join(cell["source"])[:80]
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_first_cell_installs_the_package_from_the_configured_repository(path):
+    """On Colab the package is missing: the first cell installs it from repository.url
+    (a fork that changes repository.url in _config.yml must change these cells too)."""
+    url = re.search(r"^repository:\s*\n\s+url:\s*(\S+)", (ROOT / "_config.yml").read_text(), re.M).group(1)
+    first = json.loads(path.read_text())["cells"][0]
+    source = "".join(first["source"])
+    assert first["cell_type"] == "code" and "remove-cell" in first["metadata"].get("tags", [])
+    assert 'find_spec("gru_course") is None' in source and f"git+{url}" in source
+    assert not first["outputs"], "the install cell must do nothing where gru_course is installed"
