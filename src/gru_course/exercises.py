@@ -6,8 +6,10 @@ several shapes (B = 1 included, float64), compares every output with
 how much, and a hint. A function that raises, returns None, returns the wrong
 shape or NaN gets an explanation, never a traceback from inside the checker.
 
-The checker returns ``True`` or ``False``. For autograding (nbgrader or any
-runner that marks a cell failed when it raises), set the environment variable
+A ``check_<name>`` prints and returns nothing, so a check cell shows only its
+verdict; ``evaluate_<name>(fn)`` returns the :class:`Verdict` itself, for code
+that wants to inspect it. For autograding (nbgrader or any runner that marks a
+cell failed when it raises), set the environment variable
 ``GRU_COURSE_GRADING=1``: a failed check then raises :class:`ExerciseFailed`
 after printing its explanation.
 """
@@ -50,11 +52,10 @@ class Verdict:
 
 
 def report(verdict):
-    """Print a verdict; return whether it passed (or raise when grading)."""
+    """Print a verdict (and raise :class:`ExerciseFailed` if it failed while grading)."""
     print(verdict)
     if not verdict.passed and os.environ.get("GRU_COURSE_GRADING"):
         raise ExerciseFailed(str(verdict))
-    return verdict.passed
 
 
 # ----------------------------------------------------------------------------
@@ -235,14 +236,16 @@ def evaluate_gru_step_reset_after(fn):
 def evaluate_gru_step_backward(fn, variant="reset_before"):
     """``fn(dh, cache) -> (dx, dh_prev, grads)`` for one GRU step, where
     ``cache`` is what ``gru.step_forward(..., variant=variant)`` returned."""
-    hints = {
-        "W_z": "∂L/∂z = dh ∘ (h_prev - h~), then through σ': multiply by z (1 - z)",
-        "b_z": "∂L/∂z = dh ∘ (h_prev - h~), then through σ': multiply by z (1 - z)",
-        "W_r": "through σ' of the reset gate: multiply ∂L/∂r by r (1 - r)",
-        "b_r": "through σ' of the reset gate: multiply ∂L/∂r by r (1 - r)",
-        "W_h": "∂L/∂(candidate pre-activation) = dh ∘ (1 - z) ∘ (1 - h~²)",
-        "b_h": "∂L/∂(candidate pre-activation) = dh ∘ (1 - z) ∘ (1 - h~²)",
-    }
+    update = "∂L/∂z = dh ∘ (h_prev - h~), then through σ': multiply by z (1 - z)"
+    candidate = "∂L/∂(candidate pre-activation) ḡ10 = dh ∘ (1 - z) ∘ (1 - h~²)"
+    if variant == "reset_before":
+        reset = "∂L/∂r = (ḡ10 @ W_hh) ∘ h_prev, then through σ': multiply by r (1 - r)"
+        w_hh = candidate + "; ∂L/∂W_hh = ḡ10.T @ (r ∘ h_prev)"
+    else:
+        reset = "∂L/∂r = ḡ10 ∘ g7 with g7 = W_hh h_prev + b_hh, then through σ': multiply by r (1 - r)"
+        w_hh = "∂L/∂g7 = ḡ10 ∘ r (the reset multiplies after W_hh); ∂L/∂W_hh = (ḡ10 ∘ r).T @ h_prev"
+    hints = {"W_z": update, "b_z": update, "W_r": reset, "b_r": reset, "W_h": candidate, "b_h": candidate}
+    hints_by_name = {"W_hh": w_hh, "b_hh": w_hh}
 
     def case(rng, B, D, H):
         p = gru.init_params(D, H, rng)
@@ -252,7 +255,7 @@ def evaluate_gru_step_backward(fn, variant="reset_before"):
         result = _unpack(_call(fn, dh, dict(cache)), 3, "(dx, dh_prev, grads)")
         grads = _grads_dict(result[2], g)
         for name in g:
-            _compare(f"grads[{name!r}]", grads[name], g[name], hints[name[:3]])
+            _compare(f"grads[{name!r}]", grads[name], g[name], hints_by_name.get(name, hints[name[:3]]))
         _compare("dx", result[0], dx, "x feeds three products: add W_zx, W_rx and W_hx terms")
         hint = "h_prev is used four times: the direct path dh ∘ z, and through z, r and the candidate; add all four"
         _compare("dh_prev", result[1], dh_prev, hint)
@@ -304,7 +307,7 @@ def evaluate_keras_converter(fn):
     """``fn(kernel (D, 3H), recurrent_kernel (H, 3H), bias (2, 3H)) -> params``
     with Keras's gate order z, r, h and ``reset_after=True``."""
 
-    def case(rng, B, D, H):
+    def case(rng, D, H):
         p = gru.init_params(D, H, rng)
         kernel = np.concatenate([p["W_zx"], p["W_rx"], p["W_hx"]]).T
         recurrent = np.concatenate([p["W_zh"], p["W_rh"], p["W_hh"]]).T
@@ -314,7 +317,7 @@ def evaluate_keras_converter(fn):
         for name in p:
             _compare(f"params[{name!r}]", got[name], p[name], hint, tol=0.0)
 
-    return _run_cases("keras_converter", CASES, case)
+    return _run_cases("keras_converter", [dict(D=3, H=4), dict(D=2, H=5), dict(D=1, H=1)], case)
 
 
 # ----------------------------------------------------------------------------
@@ -337,8 +340,8 @@ def evaluate_gru_jacobian(fn, variant="reset_after"):
 def evaluate_clip_by_global_norm(fn):
     """``fn(grads, max_norm) -> (clipped, norm)``; must not modify ``grads``."""
 
-    def case(rng, B, scale):
-        grads = {"W": scale * rng.normal(size=(3, B)), "b": scale * rng.normal(size=B)}
+    def case(rng, n, scale):
+        grads = {"W": scale * rng.normal(size=(3, n)), "b": scale * rng.normal(size=n)}
         before = {k: v.copy() for k, v in grads.items()}
         norm = np.sqrt(sum(np.sum(v**2) for v in grads.values()))
         factor = min(1.0, 1.0 / norm)
@@ -351,7 +354,8 @@ def evaluate_clip_by_global_norm(fn):
         if any(not np.array_equal(grads[k], before[k]) for k in grads):
             raise _Problem("your function modified the input gradients in place; return new arrays")
 
-    return _run_cases("clip_by_global_norm", [dict(B=1, scale=10.0), dict(B=3, scale=0.1), dict(B=2, scale=3.0)], case)
+    cases = [dict(n=1, scale=10.0), dict(n=3, scale=0.1), dict(n=2, scale=3.0)]
+    return _run_cases("clip_by_global_norm", cases, case)
 
 
 def evaluate_gradcheck(fn):
@@ -361,8 +365,11 @@ def evaluate_gradcheck(fn):
     def quadratic(x):  # gradient: 2 x + 3 x² (entries up to about 1e2)
         return float(np.sum(x**2) + np.sum(x**3))
 
-    def verdict_of(x, analytic):
-        result = _call(fn, quadratic, x.copy(), analytic)
+    def curved(x):  # gradient 3 exp(3x): a one-sided difference is off by about 1e-6 here
+        return float(np.sum(np.exp(3 * x)))
+
+    def verdict_of(x, analytic, f=quadratic):
+        result = _call(fn, f, x.copy(), analytic)
         if result is None or not isinstance(result, bool | np.bool_):
             raise _Problem(f"your check should return True or False; got {result!r}")
         return bool(result)
@@ -380,8 +387,14 @@ def evaluate_gradcheck(fn):
         big_error[0] += 5.0  # wrong only in the large entry
         if verdict_of(x, big_error):
             raise _Problem("your check accepted a gradient wrong in its largest entry: is something clipped?")
+        y = np.full(n, 2.0)
+        if not verdict_of(y, 3 * np.exp(3 * y), f=curved):
+            raise _Problem("your check rejected a correct gradient of exp(3x): is your difference centered?")
 
-    return _run_cases("gradcheck", [dict(n=3), dict(n=6)], case)
+    verdict = _run_cases("gradcheck", [dict(n=3), dict(n=6)], case)
+    if verdict.passed:
+        verdict.lines = ["accepts correct gradients and rejects wrong ones (4 tests, 2 sizes)"]
+    return verdict
 
 
 # ----------------------------------------------------------------------------
@@ -443,4 +456,5 @@ def _guard(exercise, evaluate, fn):
     except _Problem as problem:
         return Verdict(exercise).fail(str(problem))
     except Exception as error:  # a bug in the checker itself: say so plainly
-        return Verdict(exercise).fail(f"the checker could not evaluate your function ({type(error).__name__}: {error})")
+        message = f"the checker could not evaluate your function ({type(error).__name__}: {error})"
+        return Verdict(exercise).fail(message)
