@@ -6,7 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test lint lab bench clean
+.PHONY: book test lint lab bench clean assets chromium student solutions student-book
+
+# The book is readable offline: MathJax, require.js and the ipywidgets HTML manager are
+# served from the site itself. They come from the npm registry at build time (`npm pack`
+# fetches only each package's own tarball, no dependencies) into .vendor/, and the files
+# the pages load are unpacked into book/_static/vendor/; neither folder is committed.
+NPM_ASSETS := mathjax@3.2.2 @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8
+VENDOR     := book/_static/vendor
+ASSETS     := $(VENDOR)/.installed
 
 # (Re)install whenever requirements.txt or pyproject.toml change.
 $(STAMP): requirements.txt pyproject.toml
@@ -17,19 +25,63 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
 
-## make book: build the HTML book into _build/html, warnings as errors.
-book: $(STAMP)
+# MathJax's CHTML build with its fonts, TeX extensions and accessibility (menu, speech)
+# components; the widget manager with its icon fonts (no source maps); require.js.
+$(ASSETS): Makefile
+	rm -rf .vendor $(VENDOR)
+	mkdir -p .vendor $(VENDOR)/mathjax $(VENDOR)/html-manager
+	cd .vendor && npm pack --silent --no-fund $(NPM_ASSETS) >/dev/null
+	tar -xzf .vendor/mathjax-*.tgz -C $(VENDOR)/mathjax --strip-components=2 \
+	  package/es5/tex-chtml.js package/es5/input/tex package/es5/output/chtml \
+	  package/es5/a11y package/es5/sre package/es5/ui package/es5/adaptors
+	tar -xzf .vendor/mathjax-*.tgz -C $(VENDOR)/mathjax --strip-components=1 package/LICENSE
+	tar -xzf .vendor/jupyter-widgets-html-manager-*.tgz -C $(VENDOR)/html-manager \
+	  --strip-components=2 --wildcards 'package/dist/embed-amd.js' 'package/dist/*.woff*' \
+	  'package/dist/*.ttf' 'package/dist/*.eot' 'package/dist/*.svg'
+	tar -xzf .vendor/requirejs-*.tgz -C $(VENDOR) --strip-components=1 package/require.js
+	touch $@
+
+assets: $(ASSETS)
+
+# The browser test (tests/test_browser.py) drives Debian's Chromium through Playwright;
+# Playwright's own browser download is never used. Installed once, when missing.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || { echo "no $(CHROMIUM): install Debian's chromium" >&2; exit 1; }
+
+## make book: build the HTML book into _build/html, warnings as errors (readable offline).
+book: $(STAMP) $(ASSETS)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "The book is ready: open $(CURDIR)/_build/html/index.html"
 
-## make test: lint, then the whole test suite (package, notebooks with nbval, strict book build).
-test: $(STAMP) lint
+## make test: lint, then the whole test suite (package, notebooks with nbval, strict book
+## build, the book in headless Chromium with no network).
+test: $(STAMP) $(ASSETS) chromium lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks book/data
-	$(BIN)/ruff format --check src tests benchmarks book/data
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+
+## Editions for instructors (see the instructor guide in the book).
+## make student: student notebooks (solutions removed, outputs cleared) in _build/student/.
+student: $(STAMP)
+	$(BIN)/python -m gru_course.assign student _build/student
+
+## make solutions: solution notebooks (markers removed) in _build/solutions/.
+solutions: $(STAMP)
+	$(BIN)/python -m gru_course.assign solutions _build/solutions
+
+## make student-book: the HTML book without solutions, in _build/student-book/_build/html/.
+student-book: $(STAMP) $(ASSETS)
+	@# next to _config.yml, because Jupyter Book reads relative paths from the config's folder
+	$(BIN)/python -m gru_course.assign student-config _config_student.yml
+	$(BIN)/jupyter-book build . --config _config_student.yml --path-output _build/student-book -W -n --keep-going
+	@echo "The student book is ready: open $(CURDIR)/_build/student-book/_build/html/index.html"
 
 ## make lab: open the notebooks in JupyterLab.
 lab: $(STAMP)
@@ -41,4 +93,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_explorer.py
 
 clean:
-	rm -rf _build .pytest_cache .ruff_cache .hypothesis
+	rm -rf _build .pytest_cache .ruff_cache .hypothesis .vendor $(VENDOR)

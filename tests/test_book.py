@@ -1,29 +1,15 @@
-"""The book builds with Sphinx's strictest settings: any warning fails the build."""
+"""The book builds with Sphinx's strictest settings, serves its own scripts, and has launch buttons.
+
+The build itself is the session fixture ``built_book`` (tests/book_build.py), shared with
+the browser test.
+"""
 
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+from urllib.parse import quote
 
-import pytest
+from book_build import config, notebook_pages, toc_pages
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def built_book(tmp_path_factory):
-    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
-    if jupyter_book is None:
-        pytest.fail("jupyter-book is not installed: run `make test`, which installs requirements.txt")
-    out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        [jupyter_book, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    return result, out / "_build" / "html"
+pytest_plugins = ["book_build"]
 
 
 def test_book_builds_without_warnings(built_book):
@@ -36,12 +22,38 @@ def test_book_builds_without_warnings(built_book):
 
 def test_every_page_of_the_toc_is_built(built_book):
     _, html = built_book
-    toc = (ROOT / "_toc.yml").read_text()
-    pages = [
-        line.split(":", 1)[1].strip()
-        for line in toc.splitlines()
-        if line.strip().startswith(("root:", "- file:"))
-    ]
+    pages = toc_pages()
     assert pages
     for page in pages:
         assert (html / f"{page}.html").is_file(), page
+
+
+def test_pages_load_scripts_and_styles_from_the_site_itself(built_book):
+    """MathJax, require.js and the widget manager are copied into the site; no page asks a CDN."""
+    _, html = built_book
+    for asset in ["mathjax/tex-chtml.js", "require.js", "html-manager/embed-amd.js"]:
+        assert (html / "_static" / "vendor" / asset).is_file(), asset
+    for page in [*toc_pages(), "search"]:
+        text = (html / f"{page}.html").read_text()
+        for tag in re.findall(r"<script\b[^>]*>|<link\b[^>]*>", text):
+            if tag.startswith("<link") and not re.search(r"\brel=\"(stylesheet|preload|modulepreload|icon)\"", tag):
+                continue  # prev/next/search links: navigation, not something the page loads
+            url = re.search(r"\b(?:src|href)=\"([^\"]*)\"", tag)
+            assert not (url and re.match(r"(\w+:)?//", url.group(1))), (page, tag)
+
+
+def test_notebook_pages_have_binder_and_colab_buttons_for_the_configured_repository(built_book):
+    """The launch buttons follow repository.url and repository.branch in _config.yml (forks included)."""
+    _, html = built_book
+    cfg = config()
+    url, branch = cfg["repository"]["url"].rstrip("/"), cfg["repository"].get("branch", "master")
+    org_repo = url.removeprefix("https://github.com/")
+    interface = {"classic": "tree", "jupyterlab": "lab/tree"}[cfg["launch_buttons"]["notebook_interface"]]
+    binder = cfg["launch_buttons"]["binderhub_url"].rstrip("/")
+    colab = cfg["launch_buttons"]["colab_url"].rstrip("/")
+    pages = notebook_pages()
+    assert pages
+    for page in pages:
+        text = (html / f"{page}.html").read_text().replace("&amp;", "&")
+        assert f"{binder}/v2/gh/{org_repo}/{branch}?urlpath={interface}/{quote(page)}.ipynb" in text, page
+        assert f"{colab}/github/{org_repo}/blob/{branch}/{page}.ipynb" in text, page

@@ -2,6 +2,7 @@
 
     python -m gru_course.assign student OUT [--source book]
     python -m gru_course.assign solutions OUT [--source book]
+    python -m gru_course.assign student-config OUT [--source _config.yml]
 
 The source notebooks mark each exercise's solution the way nbgrader does:
 in code, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
@@ -11,6 +12,11 @@ indentation) and every written solution by "YOUR ANSWER HERE", clears all
 outputs, and keeps the check cells. The **solutions** edition drops the marker
 lines and keeps everything else. Files next to the notebooks (``data/``) are
 copied along, so that both editions run where they are written.
+
+``student-config`` writes a copy of the book's ``_config.yml`` with the
+``student_edition`` setting of ``tools/student_edition.py`` switched on, which
+removes every solution, gated or not: building the book with it
+(``jupyter-book build . --config OUT``) gives the HTML student edition.
 """
 
 import argparse
@@ -124,13 +130,33 @@ def write_edition(kind, source, out):
     return written
 
 
+def write_student_config(source, out):
+    """Copy the book's configuration with ``student_edition: true``."""
+    import yaml  # comes with Jupyter Book, which the student book needs anyway
+
+    config = yaml.safe_load(Path(source).read_text())
+    config.setdefault("sphinx", {}).setdefault("config", {})["student_edition"] = True
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m gru_course.assign", description=__doc__.splitlines()[0])
-    parser.add_argument("edition", choices=["student", "solutions"], help="which edition to write")
-    parser.add_argument("out", help="the folder to write the notebooks to")
-    parser.add_argument("--source", default="book", help="the folder of the source notebooks (default: book)")
+    parser.add_argument("edition", choices=["student", "solutions", "student-config"], help="what to write")
+    parser.add_argument("out", help="the folder to write the notebooks to (student-config: the file)")
+    parser.add_argument(
+        "--source",
+        help="the source notebooks' folder (default: book) or, for student-config, "
+        "the book's configuration (default: _config.yml)",
+    )
     args = parser.parse_args(argv)
-    written = write_edition(args.edition, args.source, args.out)
+    if args.edition == "student-config":
+        out = write_student_config(args.source or "_config.yml", args.out)
+        print(f"wrote {out}: build with `jupyter-book build . --config {out}`")
+        return 0
+    written = write_edition(args.edition, args.source or "book", args.out)
     print(f"wrote the {args.edition} edition of {len(written)} notebooks to {args.out}")
     return 0
 
