@@ -401,52 +401,31 @@ def evaluate_gradcheck(fn):
 # The functions a notebook calls: run the evaluation, print, return a bool.
 
 
-def check_rnn_forward(fn):
-    return report(_guard("rnn_forward", evaluate_rnn_forward, fn))
+def _checker(exercise, evaluate):
+    """A notebook's check function: evaluate, then print the verdict."""
+
+    def check(fn, **options):
+        return report(_guard(exercise, lambda f: evaluate(f, **options), fn))
+
+    check.__name__ = check.__qualname__ = f"check_{exercise}"
+    check.__doc__ = f"Check a learner's function and print the verdict.\n\n{evaluate.__doc__}"
+    return check
 
 
-def check_softmax_cross_entropy_backward(fn):
-    return report(_guard("softmax_cross_entropy_backward", evaluate_softmax_cross_entropy_backward, fn))
-
-
-def check_rnn_step_backward(fn):
-    return report(_guard("rnn_step_backward", evaluate_rnn_step_backward, fn))
-
-
-def check_rnn_backward(fn):
-    return report(_guard("rnn_backward", evaluate_rnn_backward, fn))
-
-
-def check_gru_step_reset_after(fn):
-    return report(_guard("gru_step_reset_after", evaluate_gru_step_reset_after, fn))
-
-
-def check_gru_step_backward(fn, variant="reset_before"):
-    return report(_guard("gru_step_backward", lambda f: evaluate_gru_step_backward(f, variant), fn))
-
-
-def check_tape_square(fn):
-    return report(_guard("tape_square", evaluate_tape_square, fn))
-
-
-def check_gru_backward(fn):
-    return report(_guard("gru_backward", evaluate_gru_backward, fn))
-
-
-def check_keras_converter(fn):
-    return report(_guard("keras_converter", evaluate_keras_converter, fn))
-
-
-def check_gru_jacobian(fn, variant="reset_after"):
-    return report(_guard("gru_jacobian", lambda f: evaluate_gru_jacobian(f, variant), fn))
-
-
-def check_clip_by_global_norm(fn):
-    return report(_guard("clip_by_global_norm", evaluate_clip_by_global_norm, fn))
-
-
-def check_gradcheck(fn):
-    return report(_guard("gradcheck", evaluate_gradcheck, fn))
+check_rnn_forward = _checker("rnn_forward", evaluate_rnn_forward)
+check_softmax_cross_entropy_backward = _checker(
+    "softmax_cross_entropy_backward", evaluate_softmax_cross_entropy_backward
+)
+check_rnn_step_backward = _checker("rnn_step_backward", evaluate_rnn_step_backward)
+check_rnn_backward = _checker("rnn_backward", evaluate_rnn_backward)
+check_gru_step_reset_after = _checker("gru_step_reset_after", evaluate_gru_step_reset_after)
+check_gru_step_backward = _checker("gru_step_backward", evaluate_gru_step_backward)  # variant=...
+check_tape_square = _checker("tape_square", evaluate_tape_square)
+check_gru_backward = _checker("gru_backward", evaluate_gru_backward)
+check_keras_converter = _checker("keras_converter", evaluate_keras_converter)
+check_gru_jacobian = _checker("gru_jacobian", evaluate_gru_jacobian)  # variant=...
+check_clip_by_global_norm = _checker("clip_by_global_norm", evaluate_clip_by_global_norm)
+check_gradcheck = _checker("gradcheck", evaluate_gradcheck)
 
 
 def _guard(exercise, evaluate, fn):
