@@ -94,3 +94,12 @@ def test_first_cell_installs_the_package_from_the_configured_repository(path):
     assert first["cell_type"] == "code" and "remove-cell" in first["metadata"].get("tags", [])
     assert 'find_spec("gru_course") is None' in source and f"git+{url}" in source
     assert not first["outputs"], "the install cell must do nothing where gru_course is installed"
+
+
+def test_the_code_shown_on_the_intro_page_runs_and_says_what_it_claims(capsys):
+    """The intro's snippet is shown, not executed by the build: run it here."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "book" / "intro.md").read_text(), re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "intro.md", "exec"), {})
+    assert capsys.readouterr().out.strip() == "True"

@@ -138,6 +138,15 @@ def choice(name, value, options):
     return value
 
 
+def model_params(params, shapes_for):
+    """Check a model's parameters against ``shapes_for(D, H)``, reading D and H
+    from its first two keys (an input weight (H, D), then a recurrent weight (H, H))."""
+    input_key, hidden_key = list(shapes_for(1, 1))[:2]
+    hidden = size_from("params", params, hidden_key, 0)
+    inputs = size_from("params", params, input_key, 1)
+    return named_arrays("params", params, shapes_for(inputs, hidden))
+
+
 def model_inputs(params, shapes_for, x_name, x, h_name, h):
     """Validate the inputs of a recurrent model's forward function.
 
@@ -150,9 +159,8 @@ def model_inputs(params, shapes_for, x_name, x, h_name, h):
     Returns ``(x, h, params)`` as validated arrays of one float dtype.
     """
     input_key, hidden_key = list(shapes_for(1, 1))[:2]
-    hidden = size_from("params", params, hidden_key, 0)
-    inputs = size_from("params", params, input_key, 1)
-    params = named_arrays("params", params, shapes_for(inputs, hidden))
+    params = model_params(params, shapes_for)
+    hidden, inputs = params[input_key].shape
     dtype_ref = f"params[{hidden_key!r}]"
     dims = ("T", "B", "D") if x_name.endswith("s") else ("B", "D")
     x = float_array(x_name, x, dims)

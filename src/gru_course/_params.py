@@ -5,26 +5,20 @@ import numpy as np
 from . import _checks
 
 
-def uniform_init(shapes_for, input_size, hidden_size, rng, dtype):
-    """Every parameter uniform in ±1/√H (PyTorch's default for RNN and GRU)."""
-    input_size = _checks.positive_int("input_size", input_size)
-    hidden_size = _checks.positive_int("hidden_size", hidden_size)
+def uniform_init(shapes_for, sizes, fan_in, rng, dtype):
+    """Every parameter uniform in ±1/√n, n = ``sizes[fan_in]`` (PyTorch's default
+    for RNN, GRU and Linear layers).
+
+    sizes: {argument name: size}, in the order ``shapes_for`` takes them.
+    """
+    sizes = {name: _checks.positive_int(name, size) for name, size in sizes.items()}
     rng = _checks.generator("rng", rng)
     dtype = _checks.float_dtype("dtype", dtype)
-    bound = 1 / np.sqrt(hidden_size)
+    bound = 1 / np.sqrt(sizes[fan_in])
     return {
         key: rng.uniform(-bound, bound, size=shape).astype(dtype)
-        for key, (shape, _) in shapes_for(input_size, hidden_size).items()
+        for key, (shape, _) in shapes_for(*sizes.values()).items()
     }
-
-
-def validated(params, shapes_for):
-    """Check ``params`` against ``shapes_for(D, H)``, reading D and H from the
-    first two keys (an input weight (H, D), then a recurrent weight (H, H))."""
-    input_key, hidden_key = list(shapes_for(1, 1))[:2]
-    hidden = _checks.size_from("params", params, hidden_key, 0)
-    inputs = _checks.size_from("params", params, input_key, 1)
-    return _checks.named_arrays("params", params, shapes_for(inputs, hidden))
 
 
 def pytorch_layer(gates, weight_ih, weight_hh, bias_ih, bias_hh):

@@ -10,8 +10,8 @@ in markdown, the body of a ``{solution}`` directive. The **student** edition
 replaces every code solution by ``raise NotImplementedError()`` (at the same
 indentation) and every written solution by "YOUR ANSWER HERE", clears all
 outputs, and keeps the check cells. The **solutions** edition drops the marker
-lines and keeps everything else. Files next to the notebooks (``data/``) are
-copied along, so that both editions run where they are written.
+lines and keeps everything else. The notebooks need nothing but ``gru_course``
+(its reference data ships with it), so both editions run wherever they are written.
 
 ``student-config`` writes a copy of the book's ``_config.yml`` with the
 ``student_edition`` setting of ``tools/student_edition.py`` switched on, which
@@ -21,7 +21,6 @@ removes every solution, gated or not: building the book with it
 
 import argparse
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -125,8 +124,6 @@ def write_edition(kind, source, out):
         target = out / path.name
         nbformat.write(edition, target)
         written.append(target)
-    if (source / "data").is_dir():
-        shutil.copytree(source / "data", out / "data", dirs_exist_ok=True)
     return written
 
 

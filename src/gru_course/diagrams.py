@@ -67,21 +67,9 @@ def unrolled_rnn(steps=4, inputs=None):
         box(ax, cx, rows["o"], rf"$o({t}),\ \hat y({t})$", PALETTE["green"], width=1.3)
         box(ax, cx, rows["L"], f"$L({t})$", PALETTE["purple"])
         first = t == 1
-        arrow(
-            ax,
-            (cx, rows["x"] + 0.3),
-            (cx, rows["a"] - 0.3),
-            "$W_{xh}$" if first else None,
-            label_offset=(0.3, 0),
-        )
-        arrow(
-            ax,
-            (cx, rows["a"] + 0.3),
-            (cx, rows["o"] - 0.3),
-            "$W_{ao}$" if first else None,
-            label_offset=(0.3, 0),
-        )
-        arrow(ax, (cx, rows["o"] + 0.3), (cx, rows["L"] - 0.3))
+        for below, above, label in (("x", "a", "$W_{xh}$"), ("a", "o", "$W_{ao}$"), ("o", "L", None)):
+            shown = label if first else None  # weights are labelled in the first column only
+            arrow(ax, (cx, rows[below] + 0.3), (cx, rows[above] - 0.3), shown, label_offset=(0.3, 0))
         prev_x = -0.6 + 0.4 if first else cx - 1.9 + 0.5
         arrow(ax, (prev_x, rows["a"]), (cx - 0.5, rows["a"]), "$W_{ah}$", label_offset=(0, 0.2))
     ax.text(1.9 * (steps - 1) + 2.4, rows["L"], r"$L=\sum_t L(t)$", va="center", fontsize=11)

@@ -66,7 +66,8 @@ def init_params(input_size, hidden_size, rng, dtype=np.float64):
     rng: a ``numpy.random.Generator``. Returns {name: array} with the twelve
     names and shapes of :func:`param_shapes` and the given float dtype.
     """
-    return _params.uniform_init(param_shapes, input_size, hidden_size, rng, dtype)
+    sizes = {"input_size": input_size, "hidden_size": hidden_size}
+    return _params.uniform_init(param_shapes, sizes, "hidden_size", rng, dtype)
 
 
 # ----------------------------------------------------------------------------
@@ -474,7 +475,7 @@ def params_to_pytorch(params):
     """The inverse of :func:`params_from_pytorch`: the tuple
     ``(weight_ih, weight_hh, bias_ih, bias_hh)`` in gate order r, z, n.
     Converts gradients the same way."""
-    p = _params.validated(params, param_shapes)
+    p = _checks.model_params(params, param_shapes)
     return tuple(
         np.concatenate([p[f"{kind}_{gate}{side}"] for gate in _PYTORCH_ORDER])
         for kind, side in (("W", "x"), ("W", "h"), ("b", "x"), ("b", "h"))

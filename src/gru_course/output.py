@@ -13,7 +13,7 @@ or (B, C); targets (T, B) or (B,) integer classes.
 
 import numpy as np
 
-from . import _checks, losses
+from . import _checks, _params, losses
 
 
 def param_shapes(hidden_size, output_size):
@@ -23,15 +23,8 @@ def param_shapes(hidden_size, output_size):
 
 def init_params(hidden_size, output_size, rng, dtype=np.float64):
     """Random W_ao, b_o, uniform in ±1/√H (PyTorch's ``nn.Linear`` default)."""
-    hidden_size = _checks.positive_int("hidden_size", hidden_size)
-    output_size = _checks.positive_int("output_size", output_size)
-    rng = _checks.generator("rng", rng)
-    dtype = _checks.float_dtype("dtype", dtype)
-    bound = 1 / np.sqrt(hidden_size)
-    return {
-        key: rng.uniform(-bound, bound, size=shape).astype(dtype)
-        for key, (shape, _) in param_shapes(hidden_size, output_size).items()
-    }
+    sizes = {"hidden_size": hidden_size, "output_size": output_size}
+    return _params.uniform_init(param_shapes, sizes, "hidden_size", rng, dtype)
 
 
 def forward(hs, params):

@@ -37,7 +37,8 @@ def init_params(input_size, hidden_size, rng, dtype=np.float64):
     rng: a ``numpy.random.Generator``. Returns {name: array} with the shapes of
     :func:`param_shapes` and the given float dtype.
     """
-    return _params.uniform_init(param_shapes, input_size, hidden_size, rng, dtype)
+    sizes = {"input_size": input_size, "hidden_size": hidden_size}
+    return _params.uniform_init(param_shapes, sizes, "hidden_size", rng, dtype)
 
 
 def step_forward(x, h_prev, params):
@@ -182,5 +183,5 @@ def params_from_pytorch(weight_ih, weight_hh, bias_ih, bias_hh):
 def params_to_pytorch(params):
     """The inverse of :func:`params_from_pytorch`: the tuple
     ``(weight_ih, weight_hh, bias_ih, bias_hh)``; converts gradients too."""
-    params = _params.validated(params, param_shapes)
+    params = _checks.model_params(params, param_shapes)
     return tuple(params[key].copy() for key in param_shapes(1, 1))
