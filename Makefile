@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The environment's commands first on the PATH (nbgrader runs `alembic` by name).
+export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: book test lint lab bench clean assets chromium student solutions student-book
+.PHONY: book test lint lab lab-student bench clean assets chromium student solutions student-book nbgrader
 
 # The book is readable offline: MathJax, require.js and the ipywidgets HTML manager are
 # served from the site itself. They come from the npm registry at build time (`npm pack`
@@ -68,11 +70,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks tools
 
 ## Editions for instructors (see the instructor guide in the book).
-## make student: student notebooks (solutions removed, outputs cleared) in _build/student/.
+## make nbgrader: an nbgrader course folder, one assignment per chapter, in _build/nbgrader/.
+nbgrader: $(STAMP)
+	$(BIN)/python -m gru_course.assign nbgrader _build/nbgrader
+
+## make student: student notebooks (nbgrader's release of every chapter) in _build/student/.
 student: $(STAMP)
 	$(BIN)/python -m gru_course.assign student _build/student
 
-## make solutions: solution notebooks (markers removed) in _build/solutions/.
+## make solutions: solution notebooks (every answer in place) in _build/solutions/.
 solutions: $(STAMP)
 	$(BIN)/python -m gru_course.assign solutions _build/solutions
 
@@ -80,12 +86,18 @@ solutions: $(STAMP)
 student-book: $(STAMP) $(ASSETS)
 	@# next to _config.yml, because Jupyter Book reads relative paths from the config's folder
 	$(BIN)/python -m gru_course.assign student-config _config_student.yml
-	$(BIN)/jupyter-book build . --config _config_student.yml --path-output _build/student-book -W -n --keep-going
+	$(BIN)/jupyter-book build . --config _config_student.yml --toc _toc_student.yml \
+	  --path-output _build/student-book -W -n --keep-going
+	rm -f _config_student.yml _toc_student.yml
 	@echo "The student book is ready: open $(CURDIR)/_build/student-book/_build/html/index.html"
 
-## make lab: open the notebooks in JupyterLab.
+## make lab: open the book's notebooks (solutions filled in) in JupyterLab.
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
+
+## make lab-student: write the student notebooks (no solutions) and open them in JupyterLab.
+lab-student: student
+	$(BIN)/jupyter lab _build/student/
 
 ## make bench: time gru_course against torch.nn.GRU (needs torch==2.13.0 in .venv for the comparison) and the explorer redraw.
 bench: $(STAMP)

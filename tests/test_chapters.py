@@ -51,8 +51,12 @@ def test_chapter_has_goals_summary_exercises_and_citations(path):
     written = re.findall(r":::\{solution\} (\S+)\n:class: dropdown", text)
     gated = re.findall(r"```\{solution-start\} (\S+)\n:class: dropdown", text)
     assert len(exercises) >= 3 and sorted(exercises) == sorted(written + gated)
-    for kind in ("(Derive.)", "(Implement.)", "(Diagnose.)"):
-        assert kind in text, f"no {kind} exercise"
+    kinds = re.findall(r":::\{exercise\}\n:label: \S+\n\n\(([A-Z][a-z ]+), (\d+) points?\.\)", text)
+    assert len(kinds) == len(exercises), "every exercise starts with its kind and points: (Derive, 2 points.)"
+    for kind in ("Derive", "Implement", "Diagnose"):
+        assert kind in {k for k, _ in kinds}, f"no {kind} exercise"
+    implemented = [label for label, (kind, _) in zip(exercises, kinds, strict=True) if kind == "Implement"]
+    assert sorted(implemented) == sorted(gated), "Implement exercises are exactly those with checked code"
     assert "{cite}`" in text
 
 

@@ -1,110 +1,157 @@
-"""The exercise checkers: they pass correct code, reject every broken specimen
-of the bug zoo that concerns them, and explain (never crash on) bad answers."""
+"""The exercise checkers: right answers pass, every known mistake is named with its own
+hint, shortcuts through the package are refused, and bad answers are explained."""
 
 import numpy as np
 import pytest
 
-from gru_course import analysis, bugzoo, exercises, gru, losses, optim, rnn
-from gru_course.gradcheck import numerical_gradient, relative_error
+from gru_course import bugzoo, exercises, gru
+from gru_course.checking import guarded
+from gru_course.shortcuts import display_name
 
-# Correct implementations, written against the library, one per exercise.
-
-
-def rnn_forward(xs, a0, W_xh, W_ah, b_h):
-    params = {"W_xh": W_xh, "W_ah": W_ah, "b_xh": b_h, "b_ah": np.zeros_like(b_h)}
-    return rnn.forward(xs, a0, params)[0]
-
-
-def softmax_backward(logits, targets):
-    return losses.softmax_cross_entropy(logits, targets)[1]
-
-
-def rnn_step_backward(da, x, a_prev, a, params):
-    _, cache = rnn.step_forward(x, a_prev, params)
-    dx, da_prev, g = rnn.step_backward(da, cache)
-    return dx, da_prev, {"W_xh": g["W_xh"], "W_ah": g["W_ah"], "b_h": g["b_xh"]}
-
-
-def rnn_backward(dhs, xs, a0, hs, params):
-    _, cache = rnn.forward(xs, a0, params)
-    dxs, da0, g = rnn.backward(dhs, cache)
-    return dxs, da0, {"W_xh": g["W_xh"], "W_ah": g["W_ah"], "b_h": g["b_xh"]}
-
-
-def gru_step_after(x, h_prev, params):
-    return gru.step_forward(x, h_prev, params, variant="reset_after")[0]
-
-
-def square(tape, a):
-    out = tape.record(a.data**2, None, "square", (a,))
-
-    def backward_step():
-        a.grad += out.grad * 2 * a.data
-
-    out.backward_step = backward_step
-    return out
-
-
-def gru_backward(dhs, xs, h0, params):
-    return gru.backward(dhs, gru.forward(xs, h0, params)[1])
-
-
-def keras_converter(kernel, recurrent_kernel, bias):
-    H = recurrent_kernel.shape[0]
-    params = {}
-    for i, gate in enumerate("zrh"):
-        rows = slice(i * H, (i + 1) * H)
-        params.update({f"W_{gate}x": kernel[:, rows].T, f"W_{gate}h": recurrent_kernel[:, rows].T})
-        params.update({f"b_{gate}x": bias[0, rows], f"b_{gate}h": bias[1, rows]})
-    return params
-
-
-def my_gradcheck(f, x, analytic, eps=1e-6, tol=1e-7):
-    numeric = numerical_gradient(lambda a: f(a["x"]), {"x": x}, eps)["x"]
-    return bool(relative_error(analytic, numeric) <= tol)
-
-
-REFERENCES = {
-    "rnn_forward": (exercises.evaluate_rnn_forward, rnn_forward),
-    "softmax_cross_entropy_backward": (exercises.evaluate_softmax_cross_entropy_backward, softmax_backward),
-    "rnn_step_backward": (exercises.evaluate_rnn_step_backward, rnn_step_backward),
-    "rnn_backward": (exercises.evaluate_rnn_backward, rnn_backward),
-    "gru_step_reset_after": (exercises.evaluate_gru_step_reset_after, gru_step_after),
-    "gru_step_backward": (exercises.evaluate_gru_step_backward, lambda dh, c: gru.step_backward(dh, c)),
-    "tape_square": (exercises.evaluate_tape_square, square),
-    "gru_backward": (exercises.evaluate_gru_backward, gru_backward),
-    "keras_converter": (exercises.evaluate_keras_converter, keras_converter),
-    "gru_jacobian": (
-        exercises.evaluate_gru_jacobian,
-        lambda x, h, p: analysis.gru_jacobian(x, h, p, "reset_after"),
-    ),
-    "clip_by_global_norm": (exercises.evaluate_clip_by_global_norm, optim.clip_by_global_norm),
-    "gradcheck": (exercises.evaluate_gradcheck, my_gradcheck),
+# Every exercise as its checker sees it; the two GRU exercises with a variant in both.
+EXERCISES = {
+    f"{name} ({variant})" if variant else name: exercises.exercise(name, variant)
+    for name in exercises.EXERCISES
+    for variant in (("reset_before", "reset_after") if name in exercises.DEFAULT_VARIANT else (None,))
 }
+# The zoo's mistakes are written for one variant of the Jacobian.
+WITH_MISTAKES = {key: ex for key, ex in EXERCISES.items() if ex.mistakes}
 
 
-@pytest.mark.parametrize("name", REFERENCES)
-def test_checker_passes_a_correct_solution(name):
-    evaluate, reference = REFERENCES[name]
-    verdict = evaluate(reference)
+def zoo_name(key):
+    return key.split(" (")[0]
+
+
+def jacobian_by_differences(x, h_prev, p, eps=1e-6):
+    """∂h_t/∂h_{t-1} of a reset-before step by centered differences (accurate to ~1e-10)."""
+    columns = []
+    for j in range(h_prev.shape[1]):
+        step = np.zeros_like(h_prev)
+        step[:, j] = eps
+        plus, minus = (gru.step_forward(x, h_prev + s, p)[0] for s in (step, -step))
+        columns.append((plus - minus) / (2 * eps))
+    return np.stack(columns, axis=2)
+
+
+def right_answer(key):
+    if key == "gru_jacobian (reset_before)":  # the zoo's Jacobian is the reset-after one
+        return jacobian_by_differences
+    return bugzoo.CORRECT[zoo_name(key)]
+
+
+@pytest.mark.parametrize("key", EXERCISES)
+@pytest.mark.parametrize("hidden", [False, True], ids=["visible", "hidden"])
+def test_a_right_answer_passes(key, hidden):
+    exercise = EXERCISES[key]
+    verdict = guarded(exercise, right_answer(key), hidden)
     assert verdict.passed, str(verdict)
     assert str(verdict).startswith("✓")
 
 
-@pytest.mark.parametrize("specimen", bugzoo.SPECIMENS)
-def test_checker_rejects_every_broken_specimen(specimen):
-    function, exercise, _ = bugzoo.SPECIMENS[specimen]
-    evaluate, _ = REFERENCES[exercise]
-    verdict = evaluate(function)
-    assert not verdict.passed, f"{exercise} accepted the specimen {specimen!r}"
-    assert str(verdict).startswith("✗") and ("Hint" in str(verdict) or "your check" in str(verdict))
+def test_every_exercise_has_at_least_three_known_mistakes_with_distinct_hints():
+    for name in exercises.EXERCISES:
+        mistakes = bugzoo.mistakes_of(name)
+        assert len(mistakes) >= 3, name
+        assert len({m.hint for m in mistakes}) == len(mistakes), name
 
 
-def test_every_exercise_with_a_checker_has_specimens_or_is_covered():
-    concerned = {exercise for _, exercise, _ in bugzoo.SPECIMENS.values()}
-    assert concerned <= set(REFERENCES)
-    assert len(bugzoo.SPECIMENS) >= 7
+SPECIMENS = [(key, mistake) for key, ex in WITH_MISTAKES.items() for mistake in ex.mistakes]
 
+
+@pytest.mark.parametrize(("key", "mistake"), SPECIMENS, ids=[f"{k}: {m.name}" for k, m in SPECIMENS])
+def test_every_known_mistake_is_named_with_its_own_hint(key, mistake):
+    exercise = EXERCISES[key]
+    message = str(guarded(exercise, mistake.function))
+    assert message.startswith("✗"), message
+    assert f'known mistake, "{mistake.name}"' in message and mistake.hint in message, message
+    others = [m.hint for m in exercise.mistakes if m is not mistake]
+    assert not any(hint in message for hint in others), message
+    assert "Traceback" not in message
+
+
+@pytest.mark.parametrize(("key", "mistake"), SPECIMENS[:: max(1, len(SPECIMENS) // 12)], ids=lambda v: str(v)[:30])
+def test_the_grader_cases_reject_the_known_mistakes_too(key, mistake):
+    assert not guarded(EXERCISES[key], mistake.function, hidden=True).passed
+
+
+def test_an_unknown_mistake_gets_the_wrong_output_and_where_to_look():
+    def slightly_off(dhs, xs, h0, params):
+        dxs, dh0, grads = bugzoo.CORRECT["gru_backward"](dhs, xs, h0, params)
+        return dxs, dh0 * 1.01, grads
+
+    message = str(exercises.evaluate_gru_backward(slightly_off))
+    assert message.startswith("✗ gru_backward: dh0 is wrong: relative error 5.0e-03")
+    assert "Where to look: ∂L/∂h_0 is what the first step hands back" in message
+    assert "known mistake" not in message
+
+
+# ----------------------------------------------------------------------------
+# Shortcuts.
+
+SHORTCUT_CASES = [(key, ex) for key, ex in EXERCISES.items() if ex.forbidden]
+
+
+@pytest.mark.parametrize(("key", "exercise"), SHORTCUT_CASES, ids=[k for k, _ in SHORTCUT_CASES])
+def test_the_package_s_own_answer_is_refused(key, exercise):
+    """Every reference answer calls the package function the exercise asks the learner to write."""
+    message = str(guarded(exercise, exercise.reference))
+    assert message.startswith("✗") and "is not available here" in message, message
+    assert f"this exercise asks you to {exercise.task} yourself" in message
+
+
+FORBIDDEN = [(key, function) for key, ex in SHORTCUT_CASES for function in ex.forbidden]
+
+
+@pytest.mark.parametrize(("key", "function"), FORBIDDEN, ids=[f"{k}: {display_name(f)}" for k, f in FORBIDDEN])
+def test_every_forbidden_function_is_refused_by_name_even_when_its_error_is_caught(key, function):
+    exercise = EXERCISES[key]
+
+    def sneaky(*args):
+        try:
+            function(*args)
+        except Exception:  # a learner who swallows the refusal is refused all the same
+            pass
+        return right_answer(key)(*args)
+
+    message = str(guarded(exercise, sneaky))
+    assert f"`{display_name(function)}` is not available here" in message, message
+
+
+def test_a_shortcut_imported_by_name_into_the_learner_s_namespace_is_refused():
+    namespace = {}
+    code = (
+        "from gru_course.gru import backward, forward\n"
+        "def my_gru_backward(dhs, xs, h0, params):\n"
+        "    return backward(dhs, forward(xs, h0, params)[1])\n"
+    )
+    exec(code, namespace)
+    message = str(exercises.evaluate_gru_backward(namespace["my_gru_backward"]))
+    assert "`gru.backward` is not available here" in message
+    assert namespace["backward"] is gru.backward  # put back afterwards
+
+
+def test_a_forbidden_function_handed_in_itself_is_refused():
+    from gru_course import optim
+
+    message = str(exercises.evaluate_clip_by_global_norm(optim.clip_by_global_norm))
+    assert "`optim.clip_by_global_norm` is not available here" in message
+
+
+def test_the_package_works_again_after_a_check():
+    exercises.evaluate_gru_backward(exercises.exercise("gru_backward").reference)
+    rng = np.random.default_rng(0)
+    p = gru.init_params(2, 3, rng)
+    hs, cache = gru.forward(rng.normal(size=(2, 1, 2)), np.zeros((1, 3)), p)
+    assert gru.backward(np.ones_like(hs), cache)[0].shape == (2, 1, 2)
+
+
+def test_allowed_building_blocks_stay_available():
+    # the zoo's BPTT loop calls gru.step_forward and gru.step_backward, and passes
+    assert exercises.evaluate_gru_backward(bugzoo.CORRECT["gru_backward"]).passed
+
+
+# ----------------------------------------------------------------------------
+# Bad answers, grading.
 
 BAD_ANSWERS = {
     "None": (lambda *args: None, "None"),
@@ -112,53 +159,65 @@ BAD_ANSWERS = {
     "not implemented": (lambda *args: (_ for _ in ()).throw(NotImplementedError()), "not implemented yet"),
     "a string": (lambda *args: "hello", ""),
     "NaN": (lambda *args: np.full(np.shape(args[0]), np.nan), ""),
+    "not a function": (42, "expected a function, got int"),
 }
 
 
 @pytest.mark.parametrize("bad", BAD_ANSWERS)
-@pytest.mark.parametrize("name", REFERENCES)
-def test_checker_explains_bad_answers_without_crashing(name, bad):
-    evaluate, _ = REFERENCES[name]
+@pytest.mark.parametrize("key", EXERCISES)
+def test_bad_answers_are_explained_without_crashing(key, bad):
     fn, phrase = BAD_ANSWERS[bad]
-    verdict = exercises._guard(name, evaluate, fn)
-    assert not verdict.passed
-    message = str(verdict)
-    assert message.startswith("✗") and phrase in message
-    assert "Traceback" not in message
-
-
-def test_not_callable_is_explained():
-    verdict = exercises._guard("rnn_forward", exercises.evaluate_rnn_forward, 42)
-    assert not verdict.passed and "expected a function, got int" in str(verdict)
+    message = str(guarded(EXERCISES[key], fn))
+    assert message.startswith("✗") and phrase in message, message
+    assert "Traceback" not in message and "could not evaluate" not in message
 
 
 def test_wrong_shape_and_transposition_are_named():
-    def transposed_step(da, x, a_prev, a, params):
-        dx, da_prev, grads = rnn_step_backward(da, x, a_prev, a, params)
+    def transposed(da, x, a_prev, a, params):
+        dx, da_prev, grads = bugzoo.CORRECT["rnn_step_backward"](da, x, a_prev, a, params)
         return dx, da_prev, {**grads, "W_xh": grads["W_xh"].T}
 
-    verdict = exercises.evaluate_rnn_step_backward(transposed_step)
-    assert "grads['W_xh'] has shape" in str(verdict) and "looks transposed" in str(verdict)
+    message = str(exercises.evaluate_rnn_step_backward(transposed))
+    assert "grads['W_xh'] has shape" in message and "looks transposed" in message
 
 
 def test_an_error_in_learner_code_names_its_line():
     def buggy(xs, a0, W_xh, W_ah, b_h):
         return xs @ W_ah  # shapes do not fit
 
-    verdict = exercises.evaluate_rnn_forward(buggy)
-    assert "raised ValueError" in str(verdict) and "line" in str(verdict) and "xs @ W_ah" in str(verdict)
+    message = str(exercises.evaluate_rnn_forward(buggy))
+    assert "raised ValueError" in message and "xs @ W_ah" in message and "rows are examples" in message
 
 
-def test_check_prints_its_verdict_and_returns_nothing(capsys):
-    assert exercises.check_rnn_forward(rnn_forward) is None
+def test_a_check_prints_its_verdict_and_returns_nothing(capsys):
+    assert exercises.check_rnn_forward(bugzoo.CORRECT["rnn_forward"]) is None
     assert capsys.readouterr().out.startswith("✓ rnn_forward")
     assert exercises.check_rnn_forward(lambda *a: None) is None
     assert "None" in capsys.readouterr().out
 
 
-def test_grading_mode_raises_after_explaining(monkeypatch, capsys):
-    monkeypatch.setenv("GRU_COURSE_GRADING", "1")
-    with pytest.raises(exercises.ExerciseFailed, match="not implemented yet"):
-        exercises.check_rnn_forward(lambda *a: (_ for _ in ()).throw(NotImplementedError()))
-    assert "✗ rnn_forward" in capsys.readouterr().out
-    exercises.check_rnn_forward(rnn_forward)  # a passing check does not raise
+GRADED = {
+    "a missing answer": (lambda *a: (_ for _ in ()).throw(NotImplementedError()), "not implemented yet"),
+    "a wrong answer": (bugzoo.SPECIMENS[("rnn_backward", "no sum over time")].function, "no sum over time"),
+    "a shortcut": (exercises.exercise("rnn_backward").reference, "`rnn.backward` is not available here"),
+}
+
+
+@pytest.mark.parametrize("kind", GRADED)
+@pytest.mark.parametrize("hidden", [False, True])
+def test_a_graded_check_fails_with_the_explanation(kind, hidden, capsys):
+    fn, phrase = GRADED[kind]
+    with pytest.raises(exercises.ExerciseFailed) as failure:
+        exercises.check_rnn_backward(fn, must_pass=True, hidden=hidden)
+    assert str(failure.value).startswith("✗ rnn_backward") and phrase in str(failure.value)
+    assert capsys.readouterr().out == ""  # the message is the error's, printed once
+
+
+def test_a_graded_check_passes_a_right_answer(capsys):
+    exercises.check_rnn_backward(bugzoo.CORRECT["rnn_backward"], must_pass=True, hidden=True)
+    assert capsys.readouterr().out.startswith("✓ rnn_backward: all outputs match on the grader's")
+
+
+def test_an_exercise_without_a_variant_refuses_one():
+    with pytest.raises(TypeError, match="has no variant"):
+        exercises.check_rnn_forward(bugzoo.CORRECT["rnn_forward"], variant="reset_after")

@@ -5,9 +5,12 @@ gated ones (``{solution-start}`` ... ``{solution-end}`` around code cells): thei
 code would stay visible and the build fails on the leftover end marker. With
 ``student_edition: true`` in the Sphinx configuration, this transform runs after
 sphinx-exercise has merged gated solutions into ordinary solution nodes, and
-removes every solution node, gated or not. ``make student-book`` switches it on.
+removes every solution node, gated or not, and every container of class
+``instructors-only`` (a sentence that points to the instructor guide, which the
+student book leaves out). ``make student-book`` switches it on.
 """
 
+from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx_exercise.nodes import solution_node
 
@@ -20,6 +23,9 @@ class RemoveSolutions(SphinxTransform):
             return
         for node in list(self.document.findall(solution_node)):
             node.parent.remove(node)
+        for node in list(self.document.findall(nodes.container)):
+            if "instructors-only" in node["classes"]:
+                node.parent.remove(node)
 
 
 def setup(app):

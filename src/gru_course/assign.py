@@ -1,160 +1,174 @@
-"""Student and solution editions of the book's notebooks, from one source.
+"""The course's editions for instructors and students, from the book's own notebooks.
 
-    python -m gru_course.assign student OUT [--source book]
-    python -m gru_course.assign solutions OUT [--source book]
-    python -m gru_course.assign student-config OUT [--source _config.yml]
+    python -m gru_course.assign nbgrader OUT        an nbgrader course folder (make nbgrader)
+    python -m gru_course.assign student OUT         student notebooks (make student)
+    python -m gru_course.assign solutions OUT       solution notebooks (make solutions)
+    python -m gru_course.assign student-config OUT  the configuration of the student book (make student-book)
 
-The source notebooks mark each exercise's solution the way nbgrader does:
-in code, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
-in markdown, the body of a ``{solution}`` directive. The **student** edition
-replaces every code solution by ``raise NotImplementedError()`` (at the same
-indentation) and every written solution by "YOUR ANSWER HERE", clears all
-outputs, and keeps the check cells. The **solutions** edition drops the marker
-lines and keeps everything else. The notebooks need nothing but ``gru_course``
-(its reference data ships with it), so both editions run wherever they are written.
+``--book`` names the folder of ``_config.yml`` and ``_toc.yml`` (default: here).
 
-``student-config`` writes a copy of the book's ``_config.yml`` with the
-``student_edition`` setting of ``tools/student_edition.py`` switched on, which
-removes every solution, gated or not: building the book with it
-(``jupyter-book build . --config OUT``) gives the HTML student edition.
+**nbgrader**: ``OUT/nbgrader_config.py`` and ``OUT/source/<chapter>/<chapter>.ipynb``
+for every chapter with exercises, each the chapter as an nbgrader assignment
+(:mod:`gru_course.graded_notebook`), ready for ``nbgrader generate_assignment
+<chapter>`` with no hand editing.
+
+**student**: nbgrader's own release of every chapter: solutions replaced by
+``raise NotImplementedError()`` or "YOUR ANSWER HERE", hidden tests and outputs
+removed, in plain Jupyter markdown. They carry the grading metadata, so that
+collected submissions autograde in the course folder of ``make nbgrader``.
+
+**solutions**: every chapter in plain Jupyter markdown with its answers in
+place, for instructors.
+
+**student-config**: a copy of ``_config.yml`` for the HTML book without
+solutions (see ``tools/student_edition.py``), and of its table of contents
+without the instructor guide: no solution, no source notebooks to download,
+no launch buttons (they would open the book's notebooks, solutions included).
 """
 
 import argparse
-import re
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
+import yaml
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-ANSWER = "YOUR ANSWER HERE"
-# A written solution: ":::{solution} label", its ":option:" lines, a blank line, the body, ":::".
-WRITTEN_SOLUTION = re.compile(r"(:::\{solution\}[^\n]*\n(?::[^\n]*\n)*)(.*?)(\n:::)", re.S)
+from .graded_notebook import graded_notebook, solution_notebook
+from .plain_markdown import Book, directives
 
-
-def solution_regions(source):
-    """The code lines strictly between BEGIN and END markers, region by region."""
-    regions, current = [], None
-    for line in source.splitlines():
-        if line.strip() == BEGIN:
-            current = []
-        elif line.strip() == END and current is not None:
-            regions.append(current)
-            current = None
-        elif current is not None:
-            current.append(line)
-    return regions
+COURSE_ID = "gru-course"
+NBGRADER_CONFIG = f'''\
+# nbgrader's configuration for the gru-course assignments (written by `make nbgrader`).
+c = get_config()  # noqa: F821 (nbgrader provides it)
+c.CourseDirectory.course_id = "{COURSE_ID}"
+# The training chapter runs for about half a minute; leave room on a slow machine.
+c.Execute.timeout = 600
+'''
 
 
-def written_solutions(source):
-    """The bodies of the ``{solution}`` directives of a markdown cell."""
-    return [match.group(2) for match in WRITTEN_SOLUTION.finditer(source)]
+def chapters_with_exercises(book):
+    """The pages of the book that are notebooks with exercises, in reading order."""
+    pages = []
+    for page in book.chapters:
+        path = book.root / f"{page}.ipynb"
+        if path.is_file():
+            markdown = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+            if any(d.name == "exercise" for d in directives(markdown)):
+                pages.append(page)
+    return pages
 
 
-def student_code(source):
-    """Replace each BEGIN ... END region by ``raise NotImplementedError()``."""
-    lines, inside = [], False
-    for line in source.splitlines():
-        if line.strip() == BEGIN:
-            inside = True
-            indent = line[: len(line) - len(line.lstrip())]
-            lines.append(f"{indent}# YOUR CODE HERE")
-            lines.append(f"{indent}raise NotImplementedError()")
-        elif line.strip() == END:
-            inside = False
-        elif not inside:
-            lines.append(line)
-    return "\n".join(lines)
+def write_nbgrader_course(book, out):
+    """Write the nbgrader course folder; return the assignment names (one per chapter)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "nbgrader_config.py").write_text(NBGRADER_CONFIG)
+    names = []
+    for page in chapters_with_exercises(book):
+        name = Path(page).name
+        folder = out / "source" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        notebook = nbformat.read(book.root / f"{page}.ipynb", as_version=4)
+        nbformat.write(graded_notebook(notebook, page, book), folder / f"{name}.ipynb")
+        names.append(name)
+    return names
 
 
-def student_markdown(source):
-    """Replace the body of each ``{solution}`` directive by YOUR ANSWER HERE."""
-    return WRITTEN_SOLUTION.sub(lambda m: f"{m.group(1)}\n{ANSWER}\n{m.group(3)}", source)
+def generate_assignments(course, names):
+    """Run nbgrader's ``generate_assignment`` for each name in the course folder."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(Path(course).resolve())
+    config.CourseDirectory.course_id = COURSE_ID
+    api = NbGraderAPI(config=config)
+    path = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), path])  # nbgrader runs `alembic`
+    try:
+        for name in names:
+            result = api.generate_assignment(name)
+            if not result["success"]:
+                raise SystemExit(f"nbgrader could not release {name}:\n{result.get('error') or result.get('log')}")
+    finally:
+        os.environ["PATH"] = path
 
 
-def solution_code(source):
-    """Drop the marker lines, keep the solution."""
-    return "\n".join(line for line in source.splitlines() if line.strip() not in (BEGIN, END))
+def write_student_edition(book, out):
+    """nbgrader's release of every chapter, copied to ``out``; return the paths."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as course:
+        names = write_nbgrader_course(book, course)
+        generate_assignments(course, names)
+        written = []
+        for name in names:
+            target = out / f"{name}.ipynb"
+            shutil.copyfile(Path(course) / "release" / name / f"{name}.ipynb", target)
+            written.append(target)
+    return written
 
 
-def student_edition(notebook):
-    """A copy of ``notebook`` with solutions removed and outputs cleared.
-
-    Markdown cells between a ``{solution-start}`` cell and its ``{solution-end}``
-    (a solution written over several cells) become YOUR ANSWER HERE too.
-    """
-    notebook = nbformat.from_dict(notebook)
-    gated = False
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.source = student_code(cell.source)
-            cell.outputs = []
-            cell.execution_count = None
-        elif "{solution-start}" in cell.source:
-            gated = True
-        elif "{solution-end}" in cell.source:
-            gated = False
-        elif cell.cell_type == "markdown":
-            cell.source = ANSWER if gated else student_markdown(cell.source)
-    notebook.metadata.pop("widgets", None)
-    return notebook
-
-
-def solution_edition(notebook):
-    """A copy of ``notebook`` without the solution markers."""
-    notebook = nbformat.from_dict(notebook)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.source = solution_code(cell.source)
-    return notebook
-
-
-def write_edition(kind, source, out):
-    """Write the ``kind`` ("student" or "solutions") edition of every notebook
-    in ``source`` to ``out``; return the paths written."""
-    source, out = Path(source), Path(out)
-    notebooks = sorted(source.glob("*.ipynb"))
-    if not notebooks:
-        raise SystemExit(f"no notebooks in {source}: give the book's folder with --source")
-    make = student_edition if kind == "student" else solution_edition
+def write_solution_edition(book, out):
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in notebooks:
-        edition = make(nbformat.read(path, as_version=4))
-        target = out / path.name
-        nbformat.write(edition, target)
+    for page in chapters_with_exercises(book):
+        target = out / f"{Path(page).name}.ipynb"
+        nbformat.write(solution_notebook(nbformat.read(book.root / f"{page}.ipynb", as_version=4), page, book), target)
         written.append(target)
     return written
 
 
-def write_student_config(source, out):
-    """Copy the book's configuration with ``student_edition: true``."""
-    import yaml  # comes with Jupyter Book, which the student book needs anyway
+INSTRUCTOR_PAGES = {"book/instructor_guide"}
 
-    config = yaml.safe_load(Path(source).read_text())
-    config.setdefault("sphinx", {}).setdefault("config", {})["student_edition"] = True
+
+def write_student_config(root, out):
+    """A copy of the book's configuration for the HTML book without solutions, and of its
+    table of contents without the instructor guide (``_toc_student.yml`` next to ``out``)."""
+    root = Path(root)
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    for part in toc.get("parts", []):
+        part["chapters"] = [c for c in part["chapters"] if c["file"] not in INSTRUCTOR_PAGES]
+    toc["parts"] = [part for part in toc.get("parts", []) if part["chapters"]]
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["student_edition"] = True
+    sphinx["html_copy_source"] = False  # no _sources/*.ipynb, which hold the solutions
+    sphinx.setdefault("html_theme_options", {})["use_download_button"] = False
+    config["launch_buttons"] = {"notebook_interface": "jupyterlab"}  # no Binder, Colab or JupyterHub
+    config.setdefault("html", {})["use_repository_button"] = False
+    config["html"]["use_issues_button"] = False
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    (out.parent / "_toc_student.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True))
     return out
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m gru_course.assign", description=__doc__.splitlines()[0])
-    parser.add_argument("edition", choices=["student", "solutions", "student-config"], help="what to write")
-    parser.add_argument("out", help="the folder to write the notebooks to (student-config: the file)")
-    parser.add_argument(
-        "--source",
-        help="the source notebooks' folder (default: book) or, for student-config, "
-        "the book's configuration (default: _config.yml)",
-    )
+    parser.add_argument("edition", choices=["nbgrader", "student", "solutions", "student-config"])
+    parser.add_argument("out", help="the folder to write (student-config: the file)")
+    parser.add_argument("--book", default=".", help="the folder of _config.yml and _toc.yml (default: .)")
     args = parser.parse_args(argv)
     if args.edition == "student-config":
-        out = write_student_config(args.source or "_config.yml", args.out)
-        print(f"wrote {out}: build with `jupyter-book build . --config {out}`")
+        out = write_student_config(args.book, args.out)
+        toc = out.parent / "_toc_student.yml"
+        print(f"wrote {out} and {toc}: build with `jupyter-book build . --config {out} --toc {toc}`")
         return 0
-    written = write_edition(args.edition, args.source or "book", args.out)
-    print(f"wrote the {args.edition} edition of {len(written)} notebooks to {args.out}")
+    book = Book.read(args.book)
+    if args.edition == "nbgrader":
+        names = write_nbgrader_course(book, args.out)
+        print(f"wrote an nbgrader course with {len(names)} assignments to {args.out}: {', '.join(names)}")
+        print(f"next: cd {args.out} && nbgrader generate_assignment <assignment>")
+        return 0
+    write = write_student_edition if args.edition == "student" else write_solution_edition
+    written = write(book, args.out)
+    print(f"wrote the {args.edition} edition of {len(written)} chapters to {args.out}")
     return 0
 
 

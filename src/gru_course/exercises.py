@@ -1,439 +1,524 @@
-"""Checkers for the book's implementation exercises.
+"""The checkers of the book's implementation exercises.
 
-Each ``check_<name>(fn)`` runs a learner's function on fresh random inputs of
-several shapes (B = 1 included, float64), compares every output with
-``gru_course``'s own, and prints a verdict: a ✓, or which output is wrong, by
-how much, and a hint. A function that raises, returns None, returns the wrong
-shape or NaN gets an explanation, never a traceback from inside the checker.
+In a notebook, after writing a function, a learner runs its check::
 
-A ``check_<name>`` prints and returns nothing, so a check cell shows only its
-verdict; ``evaluate_<name>(fn)`` returns the :class:`Verdict` itself, for code
-that wants to inspect it. For autograding (nbgrader or any runner that marks a
-cell failed when it raises), set the environment variable
-``GRU_COURSE_GRADING=1``: a failed check then raises :class:`ExerciseFailed`
-after printing its explanation.
+    from gru_course.exercises import check_rnn_backward
+
+    check_rnn_backward(my_rnn_backward)
+
+The check runs the function on random cases of several sizes (batch size 1
+included) in float64, and on the hard cases of its exercise (large logits, a
+value used twice on the tape, a gradient that needs no clipping, ...), and
+prints a verdict: a ✓, or what is wrong. When the answer matches a known
+mistake of the bug zoo (:mod:`gru_course.bugzoo`), the verdict names it and
+says how to fix it; otherwise it says which output is wrong, by how much, and
+where to look. The package functions that compute what the exercise asks are
+off limits while the learner's function runs (:mod:`gru_course.shortcuts`);
+the building blocks it legitimately uses stay available.
+
+A check prints and returns nothing. For grading, a test cell calls it with
+``must_pass=True``: a wrong, missing or shortcut answer then raises
+:class:`ExerciseFailed` with the explanation as its message, which fails the
+cell (nbgrader gives it no points), and a right answer prints its ✓.
+``hidden=True`` runs the grader's own cases (other sizes and seeds), which a
+graded notebook keeps out of the student's copy. ``evaluate_<name>(fn)``
+returns the :class:`~gru_course.checking.Verdict` instead of printing it.
 """
-
-import os
-import traceback
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import analysis, gru, losses, rnn
-from .gradcheck import relative_error
+from . import analysis, bugzoo, gradcheck, gru, losses, optim, output, rnn
+from .checking import Exercise, ExerciseFailed, Problem, Verdict, dict_outputs, guarded, outputs_of, returns  # noqa: F401 (re-exported for notebooks)
 from .tape import Tape, Value
 
-TOLERANCE = 1e-8
-NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
+STEP_CASES = (dict(B=1, D=3, H=4), dict(B=3, D=2, H=5), dict(B=2, D=4, H=3))
+HIDDEN_STEP_CASES = (dict(B=4, D=5, H=6), dict(B=1, D=1, H=2))
+SEQUENCE_CASES = (dict(T=1, B=1, D=3, H=4), dict(T=5, B=3, D=2, H=5), dict(T=4, B=1, D=4, H=3))
+HIDDEN_SEQUENCE_CASES = (dict(T=7, B=2, D=3, H=6), dict(T=3, B=4, D=1, H=2))
+RNN_GRAD_KEYS = ("W_xh", "W_ah", "b_h")
+GRU_KEYS = tuple(gru.param_shapes(1, 1))
+# Everything that would hand a learner a gradient without writing it: reverse-mode
+# autodiff on the tape.
+AUTODIFF = (Tape.backward,)
 
 
-class ExerciseFailed(AssertionError):
-    """Raised by a failed check when ``GRU_COURSE_GRADING`` is set."""
+def _rnn_grads(g):
+    """The package's RNN gradients under the exercises' names (one bias b_h)."""
+    return {"W_xh": g["W_xh"], "W_ah": g["W_ah"], "b_h": g["b_xh"]}
 
 
-@dataclass
-class Verdict:
-    """The outcome of a check: ``passed`` and the explanation ``lines``."""
-
-    exercise: str
-    passed: bool = True
-    lines: list = field(default_factory=list)
-
-    def fail(self, message):
-        self.passed = False
-        self.lines.append(message)
-        return self
-
-    def __str__(self):
-        if self.passed:
-            return f"✓ {self.exercise}: " + (self.lines[0] if self.lines else "correct")
-        return f"✗ {self.exercise}: " + "\n  ".join(self.lines)
+def _rnn_params(rng, D, H):
+    p = rnn.init_params(D, H, rng)
+    return p, {"W_xh": p["W_xh"], "W_ah": p["W_ah"], "b_h": p["b_xh"] + p["b_ah"]}
 
 
-def report(verdict):
-    """Print a verdict (and raise :class:`ExerciseFailed` if it failed while grading)."""
-    print(verdict)
-    if not verdict.passed and os.environ.get("GRU_COURSE_GRADING"):
-        raise ExerciseFailed(str(verdict))
-
-
-# ----------------------------------------------------------------------------
-# Calling the learner's code and comparing its outputs.
-
-
-class _Problem(Exception):
-    """An explanation of why the learner's output cannot be compared."""
-
-
-def _call(fn, *args):
-    """Call the learner's function; turn any exception into an explanation."""
-    if not callable(fn):
-        raise _Problem(f"expected a function, got {type(fn).__name__}")
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise _Problem(NOT_IMPLEMENTED) from None
-    except Exception as error:  # any exception in learner code is explained, not re-raised
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if "gru_course" not in f.filename]
-        where = f" (line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
-        raise _Problem(f"your function raised {type(error).__name__}: {error}{where}") from None
-
-
-def _as_array(label, value, expected):
-    if value is None:
-        raise _Problem(f"{label} is None: did you forget a `return`?")
-    if isinstance(value, Value):
-        value = value.data
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise _Problem(f"{label} should be an array of shape {expected.shape}; got {type(value).__name__}") from None
-    if array.shape != expected.shape:
-        transposed = array.shape == expected.shape[::-1] and array.ndim == 2
-        hint = " (it looks transposed)" if transposed else ""
-        raise _Problem(f"{label} has shape {array.shape}, expected {expected.shape}{hint}")
-    if not np.isfinite(array).all():
-        raise _Problem(f"{label} contains NaN or inf")
-    return array
-
-
-def _compare(label, value, expected, hint, tol=TOLERANCE):
-    """Raise _Problem unless ``value`` matches ``expected`` to ``tol``."""
-    array = _as_array(label, value, expected)
-    error = relative_error(array, expected)
-    if not error <= tol:
-        raise _Problem(f"{label} is wrong: relative error {error:.1e} (tolerance {tol:.0e}). Hint: {hint}")
-
-
-def _unpack(result, count, names):
-    if result is None:
-        raise _Problem(f"your function returned None; it should return {names}")
-    if not isinstance(result, tuple | list) or len(result) != count:
-        got = f"a {type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, tuple | list) else "")
-        raise _Problem(f"your function should return a tuple {names}; got {got}")
-    return result
-
-
-def _grads_dict(value, expected_keys, what="the gradients"):
-    if not isinstance(value, dict):
-        raise _Problem(f"{what} should be a dict with keys {sorted(expected_keys)}; got {type(value).__name__}")
-    missing = sorted(set(expected_keys) - set(value))
-    if missing:
-        raise _Problem(f"{what} dict is missing {missing}")
-    return value
-
-
-def _run_cases(exercise, cases, one_case):
-    """Run ``one_case(rng, **case)`` for every case; collect the first problem."""
-    verdict = Verdict(exercise)
-    for index, case in enumerate(cases):
-        try:
-            one_case(np.random.default_rng(1000 + index), **case)
-        except _Problem as problem:
-            sizes = ", ".join(f"{k} = {v}" for k, v in case.items())
-            return verdict.fail(f"{problem} [case {index + 1}: {sizes}]")
-    batches = sorted({case["B"] for case in cases if "B" in case})
-    shown = f" (B = {', '.join(map(str, batches))})" if batches else ""
-    verdict.lines.append(f"all outputs match on {len(cases)} random cases{shown}")
-    return verdict
-
-
-CASES = [dict(B=1, D=3, H=4), dict(B=3, D=2, H=5), dict(B=2, D=4, H=3)]
-SEQUENCE_CASES = [dict(T=1, B=1, D=3, H=4), dict(T=5, B=3, D=2, H=5), dict(T=4, B=1, D=4, H=3)]
+def _package_rnn_params(params):
+    return {"W_xh": params["W_xh"], "W_ah": params["W_ah"], "b_xh": params["b_h"], "b_ah": np.zeros(len(params["b_h"]))}
 
 
 # ----------------------------------------------------------------------------
 # Part I: the RNN.
 
 
-def evaluate_rnn_forward(fn):
-    """``fn(xs, a0, W_xh, W_ah, b_h) -> states (T, B, H)``."""
-
-    def case(rng, T, B, D, H):
-        p = rnn.init_params(D, H, rng)
-        xs, a0 = rng.normal(size=(T, B, D)), rng.normal(size=(B, H))
-        expected, _ = rnn.forward(xs, a0, p)
-        got = _call(fn, xs, a0, p["W_xh"], p["W_ah"], p["b_xh"] + p["b_ah"])
-        _compare("the states", got, expected, "a(t) = tanh(x(t) @ W_xh.T + a(t-1) @ W_ah.T + b_h), in order")
-
-    return _run_cases("rnn_forward", SEQUENCE_CASES, case)
+def _rnn_forward_args(rng, T, B, D, H):
+    _, p = _rnn_params(rng, D, H)
+    return rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), p["W_xh"], p["W_ah"], p["b_h"]
 
 
-def evaluate_softmax_cross_entropy_backward(fn):
-    """``fn(logits (B, C), targets (B,)) -> dlogits (B, C)`` for the loss
-    averaged over the batch."""
-
-    def case(rng, B, C):
-        logits, targets = rng.normal(size=(B, C)), rng.integers(0, C, size=B)
-        _, expected = losses.softmax_cross_entropy(logits, targets)
-        got = _call(fn, logits, targets)
-        _compare("dlogits", got, expected, "∂L/∂o = (softmax(o) - one_hot(target)) / B")
-
-    return _run_cases("softmax_cross_entropy_backward", [dict(B=1, C=3), dict(B=4, C=5), dict(B=2, C=2)], case)
-
-
-def evaluate_rnn_step_backward(fn):
-    """``fn(da, x, a_prev, a, params) -> (dx, da_prev, grads)`` with grads
-    {W_xh, W_ah, b_h}; ``params`` holds W_xh, W_ah (and the biases)."""
-
-    def case(rng, B, D, H):
-        p = rnn.init_params(D, H, rng)
-        x, a_prev, da = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
-        a, cache = rnn.step_forward(x, a_prev, p)
-        dx, da_prev, g = rnn.step_backward(da, cache)
-        result = _unpack(_call(fn, da, x, a_prev, a, p), 3, "(dx, da_prev, grads)")
-        grads = _grads_dict(result[2], ("W_xh", "W_ah", "b_h"))
-        hint_dh = "start from dh = da * (1 - a**2), the gradient at the pre-activation h(t)"
-        _compare("grads['b_h']", grads["b_h"], g["b_xh"], hint_dh + "; then sum it over the batch")
-        _compare("grads['W_xh']", grads["W_xh"], g["W_xh"], "∂L/∂W_xh = dh.T @ x (shape H × D)")
-        _compare("grads['W_ah']", grads["W_ah"], g["W_ah"], "∂L/∂W_ah = dh.T @ a_prev (shape H × H)")
-        _compare("dx", result[0], dx, "∂L/∂x = dh @ W_xh")
-        _compare("da_prev", result[1], da_prev, "∂L/∂a(t-1) = dh @ W_ah (not W_ah.T: rows are examples)")
-
-    return _run_cases("rnn_step_backward", CASES, case)
+RNN_FORWARD = Exercise(
+    name="rnn_forward",
+    mistakes=bugzoo.mistakes_of("rnn_forward"),
+    task="write the loop over time",
+    make_args=_rnn_forward_args,
+    run=returns("the states"),
+    reference=lambda xs, a0, W_xh, W_ah, b_h: rnn.forward(
+        xs, a0, _package_rnn_params(dict(W_xh=W_xh, W_ah=W_ah, b_h=b_h))
+    )[0],
+    cases=SEQUENCE_CASES,
+    hidden_cases=HIDDEN_SEQUENCE_CASES,
+    where_to_look={"the states": "a(t) = tanh(x(t) @ W_xh.T + a(t-1) @ W_ah.T + b_h), for t = 1 ... T in order"},
+    forbidden=(rnn.forward, rnn.step_forward),
+)
 
 
-def evaluate_rnn_backward(fn):
-    """``fn(dhs, xs, a0, hs, params) -> (dxs, da0, grads)`` (BPTT), grads
-    {W_xh, W_ah, b_h} summed over time; dhs (T, B, H) from the output layer."""
+def _softmax_args(rng, B, C, scale):
+    return scale * rng.normal(size=(B, C)), rng.integers(0, C, size=B)
 
-    def case(rng, T, B, D, H):
-        p = rnn.init_params(D, H, rng)
-        xs, a0, dhs = rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), rng.normal(size=(T, B, H))
-        hs, cache = rnn.forward(xs, a0, p)
-        dxs, da0, g = rnn.backward(dhs, cache)
-        result = _unpack(_call(fn, dhs, xs, a0, hs, p), 3, "(dxs, da0, grads)")
-        grads = _grads_dict(result[2], ("W_xh", "W_ah", "b_h"))
-        over_time = "each weight's gradient is the sum over all time steps of that step's share"
-        _compare("grads['W_xh']", grads["W_xh"], g["W_xh"], over_time)
-        _compare("grads['W_ah']", grads["W_ah"], g["W_ah"], over_time + "; step t uses a(t-1), and a(0) at t = 1")
-        _compare("grads['b_h']", grads["b_h"], g["b_xh"], over_time)
-        _compare("dxs", result[0], dxs, "∂L/∂x(t) = dh(t) @ W_xh at every step")
-        _compare("da0", result[1], da0, "∂L/∂a(0) = dh(1) @ W_ah, what flows out of the first step")
 
-    return _run_cases("rnn_backward", SEQUENCE_CASES, case)
+SOFTMAX = Exercise(
+    name="softmax_cross_entropy_backward",
+    mistakes=bugzoo.mistakes_of("softmax_cross_entropy_backward"),
+    task="write the gradient of the softmax cross-entropy",
+    make_args=_softmax_args,
+    run=returns("dlogits"),
+    reference=lambda logits, targets: losses.softmax_cross_entropy(logits, targets)[1],
+    cases=(dict(B=1, C=3, scale=1.0), dict(B=4, C=5, scale=1.0), dict(B=3, C=4, scale=1000.0)),
+    hidden_cases=(dict(B=6, C=2, scale=3.0), dict(B=2, C=7, scale=500.0)),
+    where_to_look={"dlogits": "∂L/∂o = (softmax(o) - one_hot(target)) / B, row by row"},
+    forbidden=(losses.softmax_cross_entropy, output.loss, output.backward, *AUTODIFF),
+)
+
+
+def _rnn_step_args(rng, B, D, H):
+    package, p = _rnn_params(rng, D, H)
+    x, a_prev, da = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    a, _ = rnn.step_forward(x, a_prev, package)
+    return da, x, a_prev, a, p
+
+
+def _rnn_step_reference(da, x, a_prev, a, params):
+    _, cache = rnn.step_forward(x, a_prev, _package_rnn_params(params))
+    dx, da_prev, g = rnn.step_backward(da, cache)
+    return dx, da_prev, _rnn_grads(g)
+
+
+RNN_STEP_BACKWARD = Exercise(
+    name="rnn_step_backward",
+    mistakes=bugzoo.mistakes_of("rnn_step_backward"),
+    task="write the backward pass of the cell",
+    make_args=_rnn_step_args,
+    run=returns("dx", "da_prev", ("grads", RNN_GRAD_KEYS)),
+    reference=_rnn_step_reference,
+    cases=STEP_CASES,
+    hidden_cases=HIDDEN_STEP_CASES,
+    where_to_look={
+        "grads['b_h']": "dh = da * (1 - a**2), the gradient at the pre-activation h(t); b_h's is its batch sum",
+        "grads['W_xh']": "∂L/∂W_xh = dh.T @ x (shape H × D)",
+        "grads['W_ah']": "∂L/∂W_ah = dh.T @ a_prev (shape H × H)",
+        "dx": "∂L/∂x = dh @ W_xh",
+        "da_prev": "∂L/∂a(t-1) = dh @ W_ah: W_ahᵀ dh for every row",
+    },
+    forbidden=(rnn.step_backward, rnn.backward, rnn.truncated_backward, analysis.rnn_jacobian, *AUTODIFF),
+)
+
+
+def _rnn_backward_args(rng, T, B, D, H):
+    package, p = _rnn_params(rng, D, H)
+    xs, a0, dhs = rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), rng.normal(size=(T, B, H))
+    hs, _ = rnn.forward(xs, a0, package)
+    return dhs, xs, a0, hs, p
+
+
+def _rnn_backward_reference(dhs, xs, a0, hs, params):
+    _, cache = rnn.forward(xs, a0, _package_rnn_params(params))
+    dxs, da0, g = rnn.backward(dhs, cache)
+    return dxs, da0, _rnn_grads(g)
+
+
+RNN_BACKWARD = Exercise(
+    name="rnn_backward",
+    mistakes=bugzoo.mistakes_of("rnn_backward"),
+    task="write the BPTT loop",
+    make_args=_rnn_backward_args,
+    run=returns("dxs", "da0", ("grads", RNN_GRAD_KEYS)),
+    reference=_rnn_backward_reference,
+    cases=SEQUENCE_CASES,
+    hidden_cases=HIDDEN_SEQUENCE_CASES,
+    where_to_look={
+        "grads": "walk t = T ... 1: dh(t) = (dhs[t] + dh(t+1) @ W_ah) * (1 - a(t)²), and add each step's share",
+        "dxs": "∂L/∂x(t) = dh(t) @ W_xh at every step",
+        "da0": "∂L/∂a(0) = dh(1) @ W_ah, what flows out of the first step",
+    },
+    forbidden=(rnn.backward, rnn.truncated_backward, *AUTODIFF),
+)
 
 
 # ----------------------------------------------------------------------------
 # Part II: the GRU.
 
 
-def evaluate_gru_step_reset_after(fn):
-    """``fn(x, h_prev, params) -> h`` for the reset-after GRU."""
-
-    def case(rng, B, D, H):
-        p = gru.init_params(D, H, rng)
-        x, h_prev = rng.normal(size=(B, D)), rng.normal(size=(B, H))
-        expected, _ = gru.step_forward(x, h_prev, p, variant="reset_after")
-        got = _call(fn, x, h_prev, p)
-        hint = "h~ = tanh(x @ W_hx.T + b_hx + r * (h_prev @ W_hh.T + b_hh)): the reset multiplies after W_hh"
-        _compare("h", got, expected, hint)
-
-    return _run_cases("gru_step_reset_after", CASES, case)
+def _gru_step_args(rng, B, D, H):
+    return rng.normal(size=(B, D)), rng.normal(size=(B, H)), gru.init_params(D, H, rng)
 
 
-def evaluate_gru_step_backward(fn, variant="reset_before"):
-    """``fn(dh, cache) -> (dx, dh_prev, grads)`` for one GRU step, where
-    ``cache`` is what ``gru.step_forward(..., variant=variant)`` returned."""
-    update = "∂L/∂z = dh ∘ (h_prev - h~), then through σ': multiply by z (1 - z)"
-    candidate = "∂L/∂(candidate pre-activation) ḡ10 = dh ∘ (1 - z) ∘ (1 - h~²)"
-    if variant == "reset_before":
-        reset = "∂L/∂r = (ḡ10 @ W_hh) ∘ h_prev, then through σ': multiply by r (1 - r)"
-        w_hh = candidate + "; ∂L/∂W_hh = ḡ10.T @ (r ∘ h_prev)"
-    else:
-        reset = "∂L/∂r = ḡ10 ∘ g7 with g7 = W_hh h_prev + b_hh, then through σ': multiply by r (1 - r)"
-        w_hh = "∂L/∂g7 = ḡ10 ∘ r (the reset multiplies after W_hh); ∂L/∂W_hh = (ḡ10 ∘ r).T @ h_prev"
-    hints = {"W_z": update, "b_z": update, "W_r": reset, "b_r": reset, "W_h": candidate, "b_h": candidate}
-    hints_by_name = {"W_hh": w_hh, "b_hh": w_hh}
+GRU_STEP_RESET_AFTER = Exercise(
+    name="gru_step_reset_after",
+    mistakes=bugzoo.mistakes_of("gru_step_reset_after"),
+    task="write the GRU step",
+    make_args=_gru_step_args,
+    run=returns("h"),
+    reference=lambda x, h_prev, p: gru.step_forward(x, h_prev, p, variant="reset_after")[0],
+    cases=STEP_CASES,
+    hidden_cases=HIDDEN_STEP_CASES,
+    where_to_look={
+        "h": "z, r, then h~ = tanh(x @ W_hx.T + b_hx + r * (h_prev @ W_hh.T + b_hh)), h = z h_prev + (1 - z) h~"
+    },
+    forbidden=(gru.step_forward, gru.forward, gru.record_step),
+)
 
-    def case(rng, B, D, H):
-        p = gru.init_params(D, H, rng)
-        x, h_prev, dh = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+
+def _gru_step_backward(variant):
+    def make_args(rng, B, D, H):
+        x, h_prev, p = _gru_step_args(rng, B, D, H)
         _, cache = gru.step_forward(x, h_prev, p, variant=variant)
-        dx, dh_prev, g = gru.step_backward(dh, cache)
-        result = _unpack(_call(fn, dh, dict(cache)), 3, "(dx, dh_prev, grads)")
-        grads = _grads_dict(result[2], g)
-        for name in g:
-            _compare(f"grads[{name!r}]", grads[name], g[name], hints_by_name.get(name, hints[name[:3]]))
-        _compare("dx", result[0], dx, "x feeds three products: add W_zx, W_rx and W_hx terms")
-        hint = "h_prev is used four times: the direct path dh ∘ z, and through z, r and the candidate; add all four"
-        _compare("dh_prev", result[1], dh_prev, hint)
+        return rng.normal(size=(B, H)), dict(cache)
 
-    return _run_cases(f"gru_step_backward ({variant})", CASES, case)
-
-
-def evaluate_tape_square(fn):
-    """``fn(tape, a) -> Value`` recording a², with its backward step."""
-
-    def case(rng, B, H):
-        a_data, upstream = rng.normal(size=(B, H)), rng.normal(size=(B, H))
-        tape = Tape()
-        a = tape.input(a_data, "a")
-        out = _call(fn, tape, a)
-        if not isinstance(out, Value):
-            raise _Problem(f"square should return the Value recorded on the tape; got {type(out).__name__}")
-        _compare("square(a).data", out.data, a_data**2, "the forward result is a.data ** 2")
-        try:
-            tape.backward(tape.sum(tape.multiply(out, tape.input(upstream, "upstream"))))
-        except Exception as error:  # a broken backward_step is the learner's to fix
-            raise _Problem(f"tape.backward failed on your operation: {type(error).__name__}: {error}") from None
-        _compare("a.grad", a.grad, 2 * a_data * upstream, "backward_step must add out.grad * 2 * a.data to a.grad")
-
-    return _run_cases("tape_square", [dict(B=1, H=3), dict(B=3, H=2)], case)
-
-
-def evaluate_gru_backward(fn):
-    """``fn(dhs, xs, h0, params) -> (dxs, dh0, grads)``: BPTT for the
-    reset-before GRU, dhs (T, B, H) the per-step loss gradients."""
-
-    def case(rng, T, B, D, H):
-        p = gru.init_params(D, H, rng)
-        xs, h0, dhs = rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), rng.normal(size=(T, B, H))
-        _, cache = gru.forward(xs, h0, p)
-        dxs, dh0, g = gru.backward(dhs, cache)
-        result = _unpack(_call(fn, dhs, xs, h0, p), 3, "(dxs, dh0, grads)")
-        grads = _grads_dict(result[2], g)
-        hint = "h̄_t = dhs[t] + what step t+1 hands back; sum every step's share of each weight"
-        for name in g:
-            _compare(f"grads[{name!r}]", grads[name], g[name], hint)
-        _compare("dxs", result[0], dxs, "each step's ∂L/∂x_t from its own step backward")
-        _compare("dh0", result[1], dh0, "∂L/∂h_0 is what the first step hands back")
-
-    return _run_cases("gru_backward", SEQUENCE_CASES, case)
+    update = "∂L/∂z = dh ∘ (h_prev - h~), then through σ': ḡ3 = z̄ ∘ z (1 - z)"
+    candidate = "ḡ10 = dh ∘ (1 - z) ∘ (1 - h~²), the gradient at the candidate's pre-activation"
+    if variant == "reset_before":
+        reset = "r̄ = (ḡ10 @ W_hh) ∘ h_prev, then through σ': ḡ6 = r̄ ∘ r (1 - r)"
+        w_hh = "∂L/∂W_hh = ḡ10.T @ (r ∘ h_prev)"
+    else:
+        reset = "r̄ = ḡ10 ∘ (W_hh h_prev + b_hh), then through σ': ḡ6 = r̄ ∘ r (1 - r)"
+        w_hh = (
+            "the reset multiplies after W_hh: ∂L/∂(W_hh h_prev + b_hh) = ḡ10 ∘ r, and ∂L/∂W_hh = (ḡ10 ∘ r).T @ h_prev"
+        )
+    where = {f"grads['{k}']": hint for k, hint in (("W_z", update), ("b_z", update), ("W_r", reset), ("b_r", reset))}
+    where |= {"grads['W_hh']": w_hh, "grads['b_hh']": w_hh, "grads['W_h']": candidate, "grads['b_h']": candidate}
+    where |= {
+        "dx": "x feeds three products: add its W_zx, W_rx and W_hx terms",
+        "dh_prev": "h_prev is used four times: directly (dh ∘ z), and through z, r and the candidate; add all four",
+    }
+    return Exercise(
+        name=f"gru_step_backward ({variant})",
+        mistakes=bugzoo.mistakes_of("gru_step_backward"),
+        task="write the backward pass of the step",
+        make_args=make_args,
+        run=returns("dx", "dh_prev", ("grads", GRU_KEYS)),
+        reference=gru.step_backward,
+        cases=STEP_CASES,
+        hidden_cases=HIDDEN_STEP_CASES,
+        where_to_look=where,
+        forbidden=(gru.step_backward, gru.step_backward_named, gru.backward, analysis.gru_jacobian, *AUTODIFF),
+    )
 
 
-def evaluate_keras_converter(fn):
-    """``fn(kernel (D, 3H), recurrent_kernel (H, 3H), bias (2, 3H)) -> params``
-    with Keras's gate order z, r, h and ``reset_after=True``."""
+def _tape_args(rng, B, H):
+    return rng.normal(size=(B, H)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
 
-    def case(rng, D, H):
-        p = gru.init_params(D, H, rng)
-        kernel = np.concatenate([p["W_zx"], p["W_rx"], p["W_hx"]]).T
-        recurrent = np.concatenate([p["W_zh"], p["W_rh"], p["W_hh"]]).T
-        bias = np.stack([np.concatenate([p[f"b_{g}x"] for g in "zrh"]), np.concatenate([p[f"b_{g}h"] for g in "zrh"])])
-        got = _grads_dict(_call(fn, kernel, recurrent, bias), p, what="the parameters")
-        hint = "Keras stores W.T, blocks in order z, r, h; bias[0] is the input bias, bias[1] the recurrent one"
-        for name in p:
-            _compare(f"params[{name!r}]", got[name], p[name], hint, tol=0.0)
 
-    return _run_cases("keras_converter", [dict(D=3, H=4), dict(D=2, H=5), dict(D=1, H=1)], case)
+def _run_square(call, fn, args):
+    """Record ``fn``'s square of a on a tape, use a a second time *after* it, and backpropagate
+    L = Σ upstream ∘ square(a) + Σ w ∘ a, so that the square's backward step runs last."""
+    a_data, upstream, w = args
+    tape = Tape()
+    a = tape.input(a_data, "a")
+    out = call(fn, tape, a)
+    if not isinstance(out, Value) or out not in tape.values:
+        got = type(out).__name__
+        raise Problem(f"square should return the Value it recorded with tape.record(...); got {got}")
+    step = out.backward_step
+    if step is not None:
+        out.backward_step = lambda: call(step)
+    weighted = tape.sum(tape.multiply(out, tape.input(upstream, "upstream")))
+    tape.backward(tape.add(weighted, tape.sum(tape.multiply(a, tape.input(w, "w")))))
+    return {"square(a).data": out.data, "a.grad": a.grad}
+
+
+TAPE_SQUARE = Exercise(
+    name="tape_square",
+    mistakes=bugzoo.mistakes_of("tape_square"),
+    task="record the square as a new operation with its own backward step",
+    make_args=_tape_args,
+    run=_run_square,
+    reference=lambda tape, a: tape.multiply(a, a),
+    cases=(dict(B=1, H=3), dict(B=3, H=2)),
+    hidden_cases=(dict(B=4, H=5),),
+    where_to_look={
+        "square(a).data": "the forward result is a.data ** 2",
+        "a.grad": "backward_step must add out.grad * 2 * a.data to a.grad (here `a` is also used after the square)",
+    },
+    forbidden=(Tape.multiply,),
+)
+
+
+def _gru_backward_args(rng, T, B, D, H):
+    p = gru.init_params(D, H, rng)
+    return rng.normal(size=(T, B, H)), rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), p
+
+
+GRU_BACKWARD = Exercise(
+    name="gru_backward",
+    mistakes=bugzoo.mistakes_of("gru_backward"),
+    task="write the BPTT loop",
+    make_args=_gru_backward_args,
+    run=returns("dxs", "dh0", ("grads", GRU_KEYS)),
+    reference=lambda dhs, xs, h0, params: gru.backward(dhs, gru.forward(xs, h0, params)[1]),
+    cases=SEQUENCE_CASES,
+    hidden_cases=HIDDEN_SEQUENCE_CASES,
+    where_to_look={
+        "grads": "h̄_t = dhs[t] + what step t+1 hands back; add every step's share of each weight",
+        "dxs": "each step's ∂L/∂x_t comes from its own step backward",
+        "dh0": "∂L/∂h_0 is what the first step hands back",
+    },
+    forbidden=(gru.backward, *AUTODIFF),
+)
+
+
+def _keras_args(rng, D, H):
+    p = gru.init_params(D, H, rng)
+    kernel = np.concatenate([p["W_zx"], p["W_rx"], p["W_hx"]]).T
+    recurrent = np.concatenate([p["W_zh"], p["W_rh"], p["W_hh"]]).T
+    bias = np.stack([np.concatenate([p[f"b_{g}x"] for g in "zrh"]), np.concatenate([p[f"b_{g}h"] for g in "zrh"])])
+    return kernel, recurrent, bias
+
+
+def _keras_reference(kernel, recurrent_kernel, bias):
+    """Through PyTorch's layout: blocks r, z, n, weights as W (not W.T)."""
+    order = [1, 0, 2]  # PyTorch's r, z, n are Keras's blocks 1, 0, 2
+
+    def blocks(array):
+        return np.concatenate([np.split(array, 3, axis=-1)[k] for k in order], axis=-1)
+
+    return gru.params_from_pytorch(blocks(kernel).T, blocks(recurrent_kernel).T, blocks(bias[0]), blocks(bias[1]))
+
+
+KERAS_CONVERTER = Exercise(
+    name="keras_converter",
+    mistakes=bugzoo.mistakes_of("keras_converter"),
+    task="convert the layout",
+    make_args=_keras_args,
+    run=lambda call, fn, args: dict_outputs("params", call(fn, *args), GRU_KEYS),
+    reference=_keras_reference,
+    cases=(dict(D=3, H=4), dict(D=2, H=5), dict(D=3, H=3)),
+    hidden_cases=(dict(D=1, H=1), dict(D=6, H=2)),
+    where_to_look={
+        "params": "Keras stores W.T in column blocks z, r, h; bias[0] is the input bias, bias[1] the recurrent"
+    },
+    tolerance=0.0,
+)
 
 
 # ----------------------------------------------------------------------------
 # Part III: gradients over time.
 
 
-def evaluate_gru_jacobian(fn, variant="reset_after"):
-    """``fn(x, h_prev, params) -> J (B, H, H)`` with J[b, i, j] = ∂h_t[i]/∂h_{t-1}[j]."""
-
-    def case(rng, B, D, H):
-        p = gru.init_params(D, H, rng)
-        x, h_prev = rng.normal(size=(B, D)), rng.normal(size=(B, H))
-        expected = analysis.gru_jacobian(x, h_prev, p, variant)
-        hint = "three terms: diag(z), the path through z (with W_zh), and the path through h~ (and r)"
-        _compare("J", _call(fn, x, h_prev, p), expected, hint + "; rows index h_t, columns h_{t-1}")
-
-    return _run_cases(f"gru_jacobian ({variant})", CASES, case)
-
-
-def evaluate_clip_by_global_norm(fn):
-    """``fn(grads, max_norm) -> (clipped, norm)``; must not modify ``grads``."""
-
-    def case(rng, n, scale):
-        grads = {"W": scale * rng.normal(size=(3, n)), "b": scale * rng.normal(size=n)}
-        before = {k: v.copy() for k, v in grads.items()}
-        norm = np.sqrt(sum(np.sum(v**2) for v in grads.values()))
-        factor = min(1.0, 1.0 / norm)
-        result = _unpack(_call(fn, grads, 1.0), 2, "(clipped, norm)")
-        _compare("norm", np.asarray(result[1], dtype=float), np.asarray(norm), "the norm over all arrays together")
-        clipped = _grads_dict(result[0], grads)
-        for name in grads:
-            hint = "scale every array by max_norm / norm, only when norm > max_norm"
-            _compare(f"clipped[{name!r}]", clipped[name], factor * before[name], hint)
-        if any(not np.array_equal(grads[k], before[k]) for k in grads):
-            raise _Problem("your function modified the input gradients in place; return new arrays")
-
-    cases = [dict(n=1, scale=10.0), dict(n=3, scale=0.1), dict(n=2, scale=3.0)]
-    return _run_cases("clip_by_global_norm", cases, case)
+def _gru_jacobian(variant):
+    return Exercise(
+        name=f"gru_jacobian ({variant})",
+        mistakes=bugzoo.mistakes_of("gru_jacobian") if variant == "reset_after" else (),  # the zoo's are reset-after
+        task="derive and write the Jacobian",
+        make_args=_gru_step_args,
+        run=returns("J"),
+        reference=lambda x, h_prev, p: analysis.gru_jacobian(x, h_prev, p, variant),
+        cases=STEP_CASES,
+        hidden_cases=HIDDEN_STEP_CASES,
+        where_to_look={
+            "J": "three terms: diag(z), the path through z (with W_zh), and the path through h~ (and r); "
+            "rows index h_t, columns h_{t-1}"
+        },
+        forbidden=(
+            analysis.gru_jacobian,
+            analysis.sequence_jacobians,
+            gru.step_backward,
+            gru.step_backward_named,
+            gru.backward,
+            *AUTODIFF,
+        ),
+    )
 
 
-def evaluate_gradcheck(fn):
-    """``fn(f, x, analytic) -> bool``: a gradient check of a scalar function
-    ``f(x)`` of one float64 array, True when ``analytic`` is its gradient."""
+def _clip_args(rng, norm_over_max):
+    grads = {"W": rng.normal(size=(3, 4)), "b": rng.normal(size=4)}
+    max_norm = 2.0
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+    return {k: g * (norm_over_max * max_norm / norm) for k, g in grads.items()}, max_norm
 
-    def quadratic(x):  # gradient: 2 x + 3 x² (entries up to about 1e2)
-        return float(np.sum(x**2) + np.sum(x**3))
 
-    def curved(x):  # gradient 3 exp(3x): a one-sided difference is off by about 1e-6 here
-        return float(np.sum(np.exp(3 * x)))
+def _run_clip(call, fn, args):
+    grads, max_norm = args
+    before = {k: g.copy() for k, g in grads.items()}
+    result = call(fn, grads, max_norm)
+    outputs = outputs_of(result, (("clipped", tuple(grads)), "norm"))
+    clipped = result[0]
+    outputs["clipped holds new arrays"] = not any(np.shares_memory(clipped[k], grads[k]) for k in grads)
+    outputs["grads left unchanged"] = all(np.array_equal(grads[k], before[k]) for k in grads)
+    return outputs
 
-    def verdict_of(x, analytic, f=quadratic):
-        result = _call(fn, f, x.copy(), analytic)
-        if result is None or not isinstance(result, bool | np.bool_):
-            raise _Problem(f"your check should return True or False; got {result!r}")
-        return bool(result)
 
-    def case(rng, n):
-        x = rng.normal(size=n)
-        x[0] = 6.0  # a large entry, where the gradient is large too
-        right = 2 * x + 3 * x**2
-        if not verdict_of(x, right.copy()):
-            raise _Problem("your check rejected a correct gradient (check the precision: float64, eps ~ 1e-6)")
-        slightly = right * (1 + 1e-5)  # 1e-5 relative: a real error, far above finite-difference noise
-        if verdict_of(x, slightly):
-            raise _Problem("your check accepted a gradient off by a factor 1 + 1e-5: its tolerance is too loose")
-        big_error = right.copy()
-        big_error[0] += 5.0  # wrong only in the large entry
-        if verdict_of(x, big_error):
-            raise _Problem("your check accepted a gradient wrong in its largest entry: is something clipped?")
-        y = np.full(n, 2.0)
-        if not verdict_of(y, 3 * np.exp(3 * y), f=curved):
-            raise _Problem("your check rejected a correct gradient of exp(3x): is your difference centered?")
+CLIP = Exercise(
+    name="clip_by_global_norm",
+    mistakes=bugzoo.mistakes_of("clip_by_global_norm"),
+    task="write the clipping",
+    make_args=_clip_args,
+    run=_run_clip,
+    reference=optim.clip_by_global_norm,
+    cases=(dict(norm_over_max=3.0), dict(norm_over_max=0.5), dict(norm_over_max=1.5)),
+    hidden_cases=(dict(norm_over_max=40.0), dict(norm_over_max=0.9)),
+    where_to_look={
+        "clipped": "scale every array by max_norm / norm, only when norm > max_norm",
+        "norm": "the norm over all arrays together, before clipping",
+        "clipped holds new arrays": "return new arrays, never the caller's",
+        "grads left unchanged": "do not modify the caller's arrays",
+    },
+    forbidden=(optim.clip_by_global_norm,),
+)
 
-    verdict = _run_cases("gradcheck", [dict(n=3), dict(n=6)], case)
-    if verdict.passed:
-        verdict.lines = ["accepts correct gradients and rejects wrong ones (4 tests, 2 sizes)"]
-    return verdict
+
+def _probes(n, rng):
+    """The gradient checks a learner's checker must judge: {description: (f, x, analytic, right?)}."""
+    x = rng.normal(size=n)
+    w = rng.normal(size=n)
+
+    def curved(v):
+        return float(np.sum(np.sin(3 * v)) + np.sum(v**3) / 3)
+
+    def linear(v):
+        return float(w @ v)
+
+    def tiny(v):
+        return 1e-9 * curved(v)
+
+    right = 3 * np.cos(3 * x) + x**2
+    everywhere = right * (1 + 1e-5)
+    largest = right.copy()
+    largest[np.argmax(np.abs(right))] += 5.0
+    one_entry = right.copy()
+    middle = np.argsort(np.abs(right))[n // 2]
+    one_entry[middle] *= 1 + 1e-5
+    return {
+        "a correct gradient of a curved function": (curved, x, right, True),
+        "a correct gradient of a linear function": (linear, x, w, True),
+        "a correct gradient of a function with tiny values": (tiny, x, 1e-9 * right, True),
+        "a gradient off by a factor 1 + 1e-5 everywhere": (curved, x, everywhere, False),
+        "a gradient off by 5 in its largest entry": (curved, x, largest, False),
+        "a gradient off by 1e-5 (relative) in one entry only": (curved, x, one_entry, False),
+        "a gradient of a function with tiny values, off by half": (tiny, x, 1.5e-9 * right, False),
+    }
+
+
+def _gradcheck_args(rng, n):
+    return (_probes(n, rng),)
+
+
+def _run_gradcheck(call, fn, args):
+    outputs = {}
+    for what, (f, x, analytic, _) in args[0].items():
+        verdict = call(fn, f, x.copy(), analytic.copy())
+        if not isinstance(verdict, bool | np.bool_):
+            raise Problem(f"your check should return True or False; on {what} it returned {verdict!r}")
+        outputs[f"your check's verdict on {what}"] = bool(verdict)
+    return outputs
+
+
+def _gradcheck_reference(f, x, analytic):
+    numeric = gradcheck.numerical_gradient(lambda arrays: f(arrays["x"]), {"x": x})["x"]
+    return bool(gradcheck.relative_error(analytic, numeric) <= 1e-7)
+
+
+GRADCHECK = Exercise(
+    name="gradcheck",
+    mistakes=bugzoo.mistakes_of("gradcheck"),
+    task="write the gradient check",
+    make_args=_gradcheck_args,
+    run=_run_gradcheck,
+    reference=_gradcheck_reference,
+    cases=(dict(n=4), dict(n=60)),
+    hidden_cases=(dict(n=9), dict(n=100)),
+    where_to_look={
+        "your check's verdict on a correct": "a correct gradient must pass: centered differences in float64, "
+        "relative error max|a - n| / max(1e-8, max(|a| + |n|)) <= 1e-7",
+        "your check's verdict on a gradient": "a wrong gradient must fail: compare every entry, at the scale of "
+        "the whole array, with the tolerance 1e-7",
+    },
+    forbidden=(gradcheck.numerical_gradient, gradcheck.gradcheck, gradcheck.expect_match),
+    passing="the right verdict on 7 kinds of gradient, in each of {cases}",
+)
 
 
 # ----------------------------------------------------------------------------
-# The functions a notebook calls: run the evaluation, print, return a bool.
+# The checkers a notebook calls.
+
+EXERCISES = {
+    "rnn_forward": RNN_FORWARD,
+    "softmax_cross_entropy_backward": SOFTMAX,
+    "rnn_step_backward": RNN_STEP_BACKWARD,
+    "rnn_backward": RNN_BACKWARD,
+    "gru_step_reset_after": GRU_STEP_RESET_AFTER,
+    "gru_step_backward": _gru_step_backward,  # variant=...
+    "tape_square": TAPE_SQUARE,
+    "gru_backward": GRU_BACKWARD,
+    "keras_converter": KERAS_CONVERTER,
+    "gru_jacobian": _gru_jacobian,  # variant=...
+    "clip_by_global_norm": CLIP,
+    "gradcheck": GRADCHECK,
+}
+DEFAULT_VARIANT = {"gru_step_backward": "reset_before", "gru_jacobian": "reset_after"}
 
 
-def _checker(exercise, evaluate):
-    """A notebook's check function: evaluate, then print the verdict."""
+def exercise(name, variant=None):
+    """The :class:`~gru_course.checking.Exercise` called ``name`` (with its variant, for the two that have one)."""
+    entry = EXERCISES[name]
+    if isinstance(entry, Exercise):
+        if variant is not None:
+            raise TypeError(f"the {name} exercise has no variant; got variant={variant!r}")
+        return entry
+    return entry(variant or DEFAULT_VARIANT[name])
 
-    def check(fn, **options):
-        return report(_guard(exercise, lambda f: evaluate(f, **options), fn))
 
-    check.__name__ = check.__qualname__ = f"check_{exercise}"
-    check.__doc__ = f"Check a learner's function and print the verdict.\n\n{evaluate.__doc__}"
-    return check
+def _checker(name):
+    """The pair ``evaluate_<name>``, ``check_<name>`` of one exercise."""
+
+    def evaluate(fn, variant=None, hidden=False):
+        return guarded(exercise(name, variant), fn, hidden)
+
+    def check(fn, *, must_pass=False, hidden=False, variant=None):
+        verdict = evaluate(fn, variant, hidden)
+        if must_pass and not verdict.passed:
+            raise ExerciseFailed(str(verdict))
+        print(verdict)
+
+    evaluate.__name__ = evaluate.__qualname__ = f"evaluate_{name}"
+    check.__name__ = check.__qualname__ = f"check_{name}"
+    evaluate.__doc__ = f"Judge a learner's function for the {name} exercise; return the Verdict."
+    check.__doc__ = (
+        f"Check a learner's function for the {name} exercise and print the verdict. With must_pass=True "
+        "a wrong answer raises ExerciseFailed instead (for grading); hidden=True runs the grader's cases."
+    )
+    return evaluate, check
 
 
-check_rnn_forward = _checker("rnn_forward", evaluate_rnn_forward)
-check_softmax_cross_entropy_backward = _checker(
-    "softmax_cross_entropy_backward", evaluate_softmax_cross_entropy_backward
+evaluate_rnn_forward, check_rnn_forward = _checker("rnn_forward")
+evaluate_softmax_cross_entropy_backward, check_softmax_cross_entropy_backward = _checker(
+    "softmax_cross_entropy_backward"
 )
-check_rnn_step_backward = _checker("rnn_step_backward", evaluate_rnn_step_backward)
-check_rnn_backward = _checker("rnn_backward", evaluate_rnn_backward)
-check_gru_step_reset_after = _checker("gru_step_reset_after", evaluate_gru_step_reset_after)
-check_gru_step_backward = _checker("gru_step_backward", evaluate_gru_step_backward)  # variant=...
-check_tape_square = _checker("tape_square", evaluate_tape_square)
-check_gru_backward = _checker("gru_backward", evaluate_gru_backward)
-check_keras_converter = _checker("keras_converter", evaluate_keras_converter)
-check_gru_jacobian = _checker("gru_jacobian", evaluate_gru_jacobian)  # variant=...
-check_clip_by_global_norm = _checker("clip_by_global_norm", evaluate_clip_by_global_norm)
-check_gradcheck = _checker("gradcheck", evaluate_gradcheck)
-
-
-def _guard(exercise, evaluate, fn):
-    """Whatever goes wrong, the learner gets a verdict, not a checker traceback."""
-    try:
-        return evaluate(fn)
-    except _Problem as problem:
-        return Verdict(exercise).fail(str(problem))
-    except Exception as error:  # a bug in the checker itself: say so plainly
-        message = f"the checker could not evaluate your function ({type(error).__name__}: {error})"
-        return Verdict(exercise).fail(message)
+evaluate_rnn_step_backward, check_rnn_step_backward = _checker("rnn_step_backward")
+evaluate_rnn_backward, check_rnn_backward = _checker("rnn_backward")
+evaluate_gru_step_reset_after, check_gru_step_reset_after = _checker("gru_step_reset_after")
+evaluate_gru_step_backward, check_gru_step_backward = _checker("gru_step_backward")
+evaluate_tape_square, check_tape_square = _checker("tape_square")
+evaluate_gru_backward, check_gru_backward = _checker("gru_backward")
+evaluate_keras_converter, check_keras_converter = _checker("keras_converter")
+evaluate_gru_jacobian, check_gru_jacobian = _checker("gru_jacobian")
+evaluate_clip_by_global_norm, check_clip_by_global_norm = _checker("clip_by_global_norm")
+evaluate_gradcheck, check_gradcheck = _checker("gradcheck")
