@@ -2,11 +2,15 @@
 
 Run with ``python benchmarks/train_adding.py`` (about 5 minutes on 2 cores).
 Both models get the same hidden size, the same optimizer (Adam with gradient
-clipping), the same batches and the same number of steps; only the recurrent
-cell differs. For every model, length T and seed, the script trains from
-scratch, records the loss of every step, then measures the mean squared error
-on a fresh batch of 1000 sequences. The baseline that always predicts 1 has a
-mean squared error of 1/6 ≈ 0.167 (see :func:`gru_course.data.adding_problem`).
+clipping), the same number of steps and exactly the same training batches;
+only the recurrent cell differs. The initial weights and the batches come from
+two separate generators (:func:`generators`): the GRU draws more initial
+weights than the RNN, and with one shared generator it would then see other
+batches. For every model, length T and seed, the script trains from scratch,
+records the loss of every step, then measures the mean squared error on a
+fresh batch of 1000 sequences (the same for both models). The baseline that
+always predicts 1 has a mean squared error of 1/6 ≈ 0.167 (see
+:func:`gru_course.data.adding_problem`).
 
 Results go to ``src/gru_course/reference_data/adding_long.npz`` (shipped with the
 package, so that the book can plot them anywhere):
@@ -15,6 +19,8 @@ package, so that the book can plot them anywhere):
   stored as float32 to keep the file small;
 - ``evaluation`` (models, lengths, seeds): the MSE on the fresh batch;
 - ``seconds`` (models, lengths, seeds): the training time of each run;
+- ``batch_sums`` (models, lengths, seeds): the sum of every training target a
+  run saw, equal for both models (the script checks it before saving);
 - ``models``, ``lengths``, ``seeds`` and the settings (``hidden``, ``batch``,
   ``lr``, ``clip``, ``steps``, ``eval_batch``).
 
@@ -57,40 +63,56 @@ QUICK = {
 }
 
 
+def generators(seed):
+    """Two independent generators made from one seed: ``(weights, batches)``.
+
+    The first draws a model's initial weights, the second its training batches
+    and nothing else, so every model trained with the same seed sees the same
+    batches in the same order, whatever number of weights it draws.
+    """
+    weights, batches = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(weights), np.random.default_rng(batches)
+
+
 def run_one(model, steps, length, seed):
     """Train one model from scratch on the adding problem with sequences of ``length``.
 
-    The seed sets the initial weights and the training batches (one Generator
-    for both), and, offset by 10 000, the evaluation batch. Returns
-    ``(losses (steps,), evaluation MSE, seconds)``.
+    The seed sets the initial weights and the training batches (through
+    :func:`generators`), and, offset by 10 000, the evaluation batch. Returns
+    ``(losses (steps,), evaluation MSE, seconds, sum of the training targets)``.
     """
-    rng = np.random.default_rng(seed)
-    params = train.init_params(model, 2, HIDDEN, 1, rng)
+    weights_rng, batches_rng = generators(seed)
+    params = train.init_params(model, 2, HIDDEN, 1, weights_rng)
+    seen = []  # the sum of each batch's targets, a fingerprint of the batches
+
+    def make_batch():
+        xs, targets = data.adding_problem(BATCH, length, batches_rng)
+        seen.append(targets.sum())
+        return xs, targets
+
     start = time.perf_counter()
     losses = train.train(
-        model,
-        params,
-        lambda: data.adding_problem(BATCH, length, rng),
-        train.last_step_mse,
-        optim.Adam(LR),
-        steps,
-        clip=CLIP,
-        progress=False,
+        model, params, make_batch, train.last_step_mse, optim.Adam(LR), steps, clip=CLIP, progress=False
     )
     seconds = time.perf_counter() - start
     held_out = data.adding_problem(EVAL_BATCH, length, np.random.default_rng(10_000 + seed))
-    return losses, train.evaluate(model, params, held_out, train.last_step_mse), seconds
+    return losses, train.evaluate(model, params, held_out, train.last_step_mse), seconds, float(np.sum(seen))
 
 
 def run_all(lengths, seeds, steps):
     """Every (model, length, seed); returns the arrays saved to the results file."""
     shape = (len(MODELS), len(lengths), seeds)
-    losses, evaluation, seconds = np.empty((*shape, steps)), np.empty(shape), np.empty(shape)
+    losses = np.empty((*shape, steps))
+    evaluation, seconds, batch_sums = np.empty(shape), np.empty(shape), np.empty(shape)
     runs = [(m, t, s) for m in range(len(MODELS)) for t in range(len(lengths)) for s in range(seeds)]
     for m, t, s in tqdm(runs, desc="runs"):
         model = list(MODELS.values())[m]
-        losses[m, t, s], evaluation[m, t, s], seconds[m, t, s] = run_one(model, steps, lengths[t], s)
-    return {"losses": losses, "evaluation": evaluation, "seconds": seconds}
+        losses[m, t, s], evaluation[m, t, s], seconds[m, t, s], batch_sums[m, t, s] = run_one(
+            model, steps, lengths[t], s
+        )
+    if not np.all(batch_sums == batch_sums[0]):
+        raise AssertionError("the models did not train on the same batches")
+    return {"losses": losses, "evaluation": evaluation, "seconds": seconds, "batch_sums": batch_sums}
 
 
 def solved_at(losses):

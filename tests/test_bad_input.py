@@ -143,7 +143,7 @@ def test_init_params_arguments(model, rng):
 
 def test_output_layer_checks(rng):
     params = output.init_params(H, 3, rng)
-    with raises(ValueError, "hs must have a last dimension H = 5 to match params['W_ao'] (C, H) = (3, 5)"):
+    with raises(ValueError, "hs must have a last dimension H = 5 to match params['W_oh'] (C, H) = (3, 5)"):
         output.forward(np.zeros((T, B, 4)), params)
     with raises(ValueError, "hs must have 3 dimensions (T, B, H) or 2 (B, H); got 1"):
         output.forward(np.zeros(H), params)

@@ -29,10 +29,10 @@ def test_every_page_of_the_toc_is_built(built_book):
 
 
 def test_pages_load_scripts_and_styles_from_the_site_itself(built_book):
-    """MathJax, require.js and the widget manager are copied into the site; no page asks a CDN."""
+    """MathJax and the explorers' script are copied into the site; no page asks a CDN."""
     _, html = built_book
-    for asset in ["mathjax/tex-chtml.js", "require.js", "html-manager/embed-amd.js"]:
-        assert (html / "_static" / "vendor" / asset).is_file(), asset
+    assert (html / "_static" / "vendor" / "mathjax" / "tex-chtml.js").is_file()
+    assert (html / "_static" / "explorers.js").is_file()
     for page in [*toc_pages(), "search"]:
         text = (html / f"{page}.html").read_text()
         for tag in re.findall(r"<script\b[^>]*>|<link\b[^>]*>", text):
@@ -57,3 +57,18 @@ def test_notebook_pages_have_binder_and_colab_buttons_for_the_configured_reposit
         text = (html / f"{page}.html").read_text().replace("&amp;", "&")
         assert f"{binder}/v2/gh/{org_repo}/{branch}?urlpath={interface}/{quote(page)}.ipynb" in text, page
         assert f"{colab}/github/{org_repo}/blob/{branch}/{page}.ipynb" in text, page
+
+
+def test_pages_carry_no_saved_widget_state(built_book):
+    """The explorers' page versions replace their ipywidgets views, whose saved state is left out."""
+    _, html = built_book
+    for page in toc_pages():
+        text = (html / f"{page}.html").read_text()
+        assert "application/vnd.jupyter.widget-state+json" not in text, page
+        assert "application/vnd.jupyter.widget-view+json" not in text, page
+
+
+def test_the_build_prints_no_kernel_transport_notice(built_book):
+    """The kernels run over IPC (tools/ipc_kernels.py): no "TCP without encryption" lines."""
+    log = built_book.result.stdout + built_book.result.stderr
+    assert "without encryption" not in log

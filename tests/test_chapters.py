@@ -90,13 +90,16 @@ def test_every_figure_has_a_caption_and_alt_text(path):
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
 def test_first_cell_installs_the_package_from_the_configured_repository(path):
-    """On Colab the package is missing: the first cell installs it from repository.url
-    (a fork that changes repository.url in _config.yml must change these cells too)."""
+    """On Colab the package is missing: the first cell installs it from repository.url, at the
+    tag of this release, v<version of pyproject.toml> (a fork that changes repository.url in
+    _config.yml must change these cells too)."""
     url = re.search(r"^repository:\s*\n\s+url:\s*(\S+)", (ROOT / "_config.yml").read_text(), re.M).group(1)
     first = json.loads(path.read_text())["cells"][0]
     source = "".join(first["source"])
     assert first["cell_type"] == "code" and "remove-cell" in first["metadata"].get("tags", [])
-    assert 'find_spec("gru_course") is None' in source and f"git+{url}" in source
+    assert 'find_spec("gru_course") is None' in source
+    version = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    assert f"git+{url}@v{version}" in source, "install the release this notebook belongs to, not a moving branch"
     assert not first["outputs"], "the install cell must do nothing where gru_course is installed"
 
 
@@ -107,3 +110,10 @@ def test_the_code_shown_on_the_intro_page_runs_and_says_what_it_claims(capsys):
     for block in blocks:
         exec(compile(block, "intro.md", "exec"), {})
     assert capsys.readouterr().out.strip() == "True"
+
+
+def test_the_package_version_is_the_project_s():
+    import gru_course
+
+    version = re.search(r'^version = "(.+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    assert gru_course.__version__ == version

@@ -173,20 +173,20 @@ def test_bad_answers_are_explained_without_crashing(key, bad):
 
 
 def test_wrong_shape_and_transposition_are_named():
-    def transposed(da, x, a_prev, a, params):
-        dx, da_prev, grads = bugzoo.CORRECT["rnn_step_backward"](da, x, a_prev, a, params)
-        return dx, da_prev, {**grads, "W_xh": grads["W_xh"].T}
+    def transposed(dh, x, h_prev, h, params):
+        dx, dh_prev, grads = bugzoo.CORRECT["rnn_step_backward"](dh, x, h_prev, h, params)
+        return dx, dh_prev, {**grads, "W_hx": grads["W_hx"].T}
 
     message = str(exercises.evaluate_rnn_step_backward(transposed))
-    assert "grads['W_xh'] has shape" in message and "looks transposed" in message
+    assert "grads['W_hx'] has shape" in message and "looks transposed" in message
 
 
 def test_an_error_in_learner_code_names_its_line():
-    def buggy(xs, a0, W_xh, W_ah, b_h):
-        return xs @ W_ah  # shapes do not fit
+    def buggy(xs, h0, W_hx, W_hh, b_h):
+        return xs @ W_hh  # shapes do not fit
 
     message = str(exercises.evaluate_rnn_forward(buggy))
-    assert "raised ValueError" in message and "xs @ W_ah" in message and "rows are examples" in message
+    assert "raised ValueError" in message and "xs @ W_hh" in message and "rows are examples" in message
 
 
 def test_a_check_prints_its_verdict_and_returns_nothing(capsys):

@@ -17,7 +17,7 @@ def sigmoid(x):
 def reference_step(x, h, p, variant):
     """The cell's equations written out directly, independently of the package."""
     if variant is None:
-        return np.tanh(x @ p["W_xh"].T + p["b_xh"] + h @ p["W_ah"].T + p["b_ah"])
+        return np.tanh(x @ p["W_hx"].T + p["b_hx"] + h @ p["W_hh"].T + p["b_hh"])
     z = sigmoid(x @ p["W_zx"].T + p["b_zx"] + h @ p["W_zh"].T + p["b_zh"])
     r = sigmoid(x @ p["W_rx"].T + p["b_rx"] + h @ p["W_rh"].T + p["b_rh"])
     if variant == "reset_before":
@@ -162,8 +162,8 @@ def test_rnn_biases_get_the_same_gradient(rng):
     params, xs, h0 = make_inputs(rnn, rng)
     _, cache = rnn.forward(xs, h0, params)
     _, _, grads = rnn.backward(rng.normal(size=(4, 2, 5)), cache)
-    assert np.array_equal(grads["b_xh"], grads["b_ah"])
-    assert grads["b_xh"] is not grads["b_ah"]  # separate arrays: an optimizer may update one in place
+    assert np.array_equal(grads["b_hx"], grads["b_hh"])
+    assert grads["b_hx"] is not grads["b_hh"]  # separate arrays: an optimizer may update one in place
 
 
 def test_init_params_is_seeded_and_bounded():

@@ -23,8 +23,8 @@ def adding_batches(batch, steps, rng):
 
 def test_init_params_holds_the_model_and_the_readout(rng):
     params = init_params(gru, 2, 5, 3, rng, dtype=np.float32)
-    assert set(params) == set(gru.param_shapes(2, 5)) | {"W_ao", "b_o"}
-    assert params["W_ao"].shape == (3, 5) and params["b_o"].shape == (3,)
+    assert set(params) == set(gru.param_shapes(2, 5)) | {"W_oh", "b_o"}
+    assert params["W_oh"].shape == (3, 5) and params["b_o"].shape == (3,)
     assert all(p.dtype == np.float32 for p in params.values())
 
 
@@ -33,10 +33,10 @@ def test_last_step_mse_is_the_plain_mean_squared_error(model, variant, rng):
     params = init_params(model, 2, 4, 1, rng)
     xs, targets = data.adding_problem(6, 5, rng)
     loss, _ = last_step_mse(model, params, xs, targets, variant=variant)
-    layer = {k: v for k, v in params.items() if k not in ("W_ao", "b_o")}
+    layer = {k: v for k, v in params.items() if k not in ("W_oh", "b_o")}
     extra = {} if variant is None else {"variant": variant}
     hs, _ = model.forward(xs, np.zeros((6, 4)), layer, **extra)
-    prediction = hs[-1] @ params["W_ao"].T + params["b_o"]
+    prediction = hs[-1] @ params["W_oh"].T + params["b_o"]
     assert loss == pytest.approx(np.mean((prediction - targets) ** 2), rel=1e-12)
 
 
@@ -58,9 +58,9 @@ def test_sequence_cross_entropy_is_output_loss_of_the_states(rng):
     params = init_params(rnn, 6, 4, 5, rng)
     xs, targets = data.copy_task(3, 9, rng)
     loss, _ = sequence_cross_entropy(rnn, params, xs, targets)
-    layer = {k: v for k, v in params.items() if k not in ("W_ao", "b_o")}
+    layer = {k: v for k, v in params.items() if k not in ("W_oh", "b_o")}
     hs, _ = rnn.forward(xs, np.zeros((3, 4)), layer)
-    expected, _, _ = output.loss(hs, targets, {"W_ao": params["W_ao"], "b_o": params["b_o"]})
+    expected, _, _ = output.loss(hs, targets, {"W_oh": params["W_oh"], "b_o": params["b_o"]})
     assert loss == pytest.approx(expected, rel=1e-12)
 
 
@@ -116,7 +116,7 @@ def test_train_updates_params_in_place_and_returns_one_loss_per_step(model, vari
     )
     assert history.shape == (3,) and history.dtype == np.float64 and np.all(np.isfinite(history))
     assert all(params[k] is arrays[k] for k in params)  # the same arrays ...
-    assert all(not np.array_equal(params[k], before[k]) for k in ("W_ao", "b_o"))  # ... with new values
+    assert all(not np.array_equal(params[k], before[k]) for k in ("W_oh", "b_o"))  # ... with new values
 
 
 def test_evaluate_does_not_change_params(rng):
@@ -215,7 +215,7 @@ def test_steps_and_clip(rng):
 
 def test_params_need_the_readout(rng):
     params = rnn.init_params(2, 3, rng)
-    with raises(ValueError, "params is missing the readout's 'W_ao' (W_ao (C, H) and b_o (C,))"):
+    with raises(ValueError, "params is missing the readout's 'W_oh' (W_oh (C, H) and b_o (C,))"):
         evaluate(rnn, params, data.adding_problem(2, 4, rng), last_step_mse)
 
 

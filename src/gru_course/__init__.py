@@ -4,9 +4,10 @@ Modules, in the order the book meets them:
 
 - :mod:`gru_course.activations`: sigmoid, tanh, softmax and their derivatives.
 - :mod:`gru_course.losses`: softmax cross-entropy and the L2 loss, with gradients.
-- :mod:`gru_course.output`: the affine output layer o = W_ao a + b_o.
+- :mod:`gru_course.output`: the affine output layer o = W_oh h + b_o.
 - :mod:`gru_course.rnn`: the vanilla tanh RNN, one step and BPTT.
 - :mod:`gru_course.gru`: the GRU, step by step and fast, both reset variants.
+- :mod:`gru_course.lstm`: the LSTM, step by step and fast, by the same method.
 - :mod:`gru_course.gradcheck`: centered finite differences and relative errors.
 - :mod:`gru_course.tape`: a small reverse-mode automatic differentiation.
 - :mod:`gru_course.analysis`: one-step Jacobians and how gradients travel through time.
@@ -18,7 +19,7 @@ Modules, in the order the book meets them:
   ipywidgets).
 """
 
-from . import activations, analysis, data, gradcheck, gru, losses, optim, output, rnn, tape, train
+from . import activations, analysis, data, gradcheck, gru, losses, lstm, optim, output, rnn, tape, train
 
 __all__ = [
     "activations",
@@ -27,10 +28,11 @@ __all__ = [
     "gradcheck",
     "gru",
     "losses",
+    "lstm",
     "optim",
     "output",
     "rnn",
     "tape",
     "train",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

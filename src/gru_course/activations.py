@@ -40,7 +40,7 @@ def tanh_prime(x):
 
 
 def softmax(logits):
-    """Softmax over the last axis: exp(o_i) / Σ_k exp(o_k).
+    """Softmax over the last axis: exp(o_i) / Σ_j exp(o_j).
 
     logits: (..., C). Returns probabilities of shape (..., C) that sum to 1.
     The largest logit is subtracted first, so no exponential overflows.
@@ -52,10 +52,10 @@ def softmax(logits):
 
 
 def softmax_jacobian(logits):
-    """Jacobian of the softmax, ∂ŷ_k/∂o_i = ŷ_k (δ_ki - ŷ_i).
+    """Jacobian of the softmax, ∂ŷ_i/∂o_j = ŷ_i (δ_ij - ŷ_j).
 
-    logits: (..., C). Returns (..., C, C) with row index k (output) and column
-    index i (input): the diagonal is ŷ_i (1 - ŷ_i), the rest is -ŷ_k ŷ_i.
+    logits: (..., C). Returns (..., C, C) with row index i (output) and column
+    index j (input): the diagonal is ŷ_i (1 - ŷ_i), the rest is -ŷ_i ŷ_j.
     """
     y = softmax(logits)
     return y[..., :, None] * (np.eye(y.shape[-1], dtype=y.dtype) - y[..., None, :])

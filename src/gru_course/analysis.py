@@ -18,13 +18,13 @@ from . import _checks, gru, rnn
 
 
 def rnn_jacobian(x, h_prev, params):
-    """∂a(t)/∂a(t-1) of the tanh RNN: diag(1 - a(t)²) W_ah.
+    """∂h_t/∂h_{t-1} of the tanh RNN: diag(1 - h_t²) W_hh.
 
     x (B, D), h_prev (B, H), params as in :func:`gru_course.rnn.step_forward`.
     Returns (B, H, H).
     """
-    a, cache = rnn.step_forward(x, h_prev, params)
-    return (1 - a * a)[:, :, None] * cache["params"]["W_ah"][None]
+    h, cache = rnn.step_forward(x, h_prev, params)
+    return (1 - h * h)[:, :, None] * cache["params"]["W_hh"][None]
 
 
 def gru_jacobian(x, h_prev, params, variant="reset_before"):
@@ -85,11 +85,11 @@ def sequence_jacobians(model, xs, h0, params, variant=None):
 
 
 def gradient_norms(jacobians, dh_last):
-    """‖∂L/∂h_k‖ for k = 0 ... T, when the loss depends on h_T only.
+    """‖∂L/∂h_t‖ for t = 0 ... T, when the loss depends on h_T only.
 
     jacobians: (T, B, H, H) from :func:`sequence_jacobians`.
     dh_last:   (B, H), the gradient ∂L/∂h_T.
-    Returns (T + 1, B): row k is the norm of the gradient reaching h_k
+    Returns (T + 1, B): row t is the norm of the gradient reaching h_t
     (row T is ‖dh_last‖). Computed backwards, one vector-Jacobian product a step.
     """
     jacobians = _checks.float_array("jacobians", jacobians, ("T", "B", "H", "H"))
@@ -132,3 +132,34 @@ def spectral_radius(matrix):
 def with_spectral_radius(matrix, radius):
     """``matrix`` rescaled so that its spectral radius is ``radius``."""
     return matrix * (radius / spectral_radius(matrix))
+
+
+def lstm_jacobian(x, h_prev, c_prev, params):
+    """∂(h_t, c_t)/∂(h_{t-1}, c_{t-1}) of one LSTM step, exactly.
+
+    With σ' = σ(1-σ) at each gate and the notation of :mod:`gru_course.lstm`::
+
+        ∂c/∂h_prev = diag(c_prev ∘ f(1-f)) W_fh + diag(c~ ∘ i(1-i)) W_ih
+                     + diag(i ∘ (1-c~²)) W_ch
+        ∂c/∂c_prev = diag(f)
+        ∂h/∂h_prev = diag(tanh(c) ∘ o(1-o)) W_oh + diag(o ∘ (1-tanh²(c))) ∂c/∂h_prev
+        ∂h/∂c_prev = diag(o ∘ (1-tanh²(c))) ∂c/∂c_prev
+
+    x (B, D), h_prev (B, H), c_prev (B, H). Returns (B, 2H, 2H), the blocks
+    [[∂h/∂h_prev, ∂h/∂c_prev], [∂c/∂h_prev, ∂c/∂c_prev]]: rows index the new
+    state (h_t, c_t), columns the previous one (h_{t-1}, c_{t-1}).
+    """
+    from . import lstm
+
+    _, _, step = lstm.step_forward(x, h_prev, c_prev, params)
+    p = step["params"]
+    i, f, o, c_tilde, tanh_c = (step[k] for k in ("i", "f", "o", "c_tilde", "g15"))
+    c_from_h = (
+        (step["c_prev"] * f * (1 - f))[:, :, None] * p["W_fh"]
+        + (c_tilde * i * (1 - i))[:, :, None] * p["W_ih"]
+        + (i * (1 - c_tilde * c_tilde))[:, :, None] * p["W_ch"]
+    )
+    c_from_c = f[:, :, None] * np.eye(f.shape[1], dtype=f.dtype)  # diag(f)
+    h_from_c_t = (o * (1 - tanh_c * tanh_c))[:, :, None]  # ∂h_t/∂c_t, a diagonal
+    h_from_h = (tanh_c * o * (1 - o))[:, :, None] * p["W_oh"] + h_from_c_t * c_from_h
+    return np.block([[h_from_h, h_from_c_t * c_from_c], [c_from_h, c_from_c]])

@@ -26,17 +26,17 @@ from .gradcheck import relative_error
 # Part I: the RNN.
 
 
-def rnn_forward(xs, a0, W_xh, W_ah, b_h, mistake=None):
+def rnn_forward(xs, h0, W_hx, W_hh, b_h, mistake=None):
     """All states (T, B, H) of a tanh RNN."""
-    states, a = [], a0
+    states, h = [], h0
     for x in xs:
         if mistake == "columns for examples":
-            pre = W_xh @ x + W_ah @ a + b_h  # the equations copied literally
+            a = W_hx @ x + W_hh @ h + b_h  # the equations copied literally
         else:
-            pre = x @ W_xh.T + a @ W_ah.T + b_h
-        new = pre if mistake == "tanh left out" else np.tanh(pre)
+            a = x @ W_hx.T + h @ W_hh.T + b_h
+        new = a if mistake == "tanh left out" else np.tanh(a)
         if mistake != "state not carried":
-            a = new
+            h = new
         states.append(new)
     return states[-1] if mistake == "last state only" else np.array(states)
 
@@ -58,48 +58,48 @@ def softmax_backward(logits, targets, mistake=None):
     return grad if mistake == "no batch mean" else grad / len(targets)
 
 
-def rnn_step_backward(da, x, a_prev, a, params, mistake=None):
-    """Steps 7 to 11 of one RNN cell for a batch: (dx, da_prev, grads)."""
+def rnn_step_backward(dh, x, h_prev, h, params, mistake=None):
+    """Steps 7 to 11 of one RNN cell for a batch: (dx, dh_prev, grads)."""
     if mistake == "tanh' left out":
-        dh = da
+        da = dh
     elif mistake == "tanh' at the pre-activation":
-        dh = da * (1 - np.arctanh(a) ** 2)
+        da = dh * (1 - np.arctanh(h) ** 2)  # 1 - a², with a = arctanh(h) the pre-activation
     else:
-        dh = da * (1 - a**2)
+        da = dh * (1 - h**2)
     grads = {
-        "W_xh": dh.T @ x,
-        "W_ah": dh.T @ (a if mistake == "W_ah share from the new state" else a_prev),
-        "b_h": dh if mistake == "bias not summed over the batch" else dh.sum(axis=0),
+        "W_hx": da.T @ x,
+        "W_hh": da.T @ (h if mistake == "W_hh share from the new state" else h_prev),
+        "b_h": da if mistake == "bias not summed over the batch" else da.sum(axis=0),
     }
-    W_ah = params["W_ah"].T if mistake == "transposed weights" else params["W_ah"]
-    return dh @ params["W_xh"], dh @ W_ah, grads
+    W_hh = params["W_hh"].T if mistake == "transposed weights" else params["W_hh"]
+    return da @ params["W_hx"], da @ W_hh, grads
 
 
-def rnn_backward(dhs, xs, a0, hs, params, mistake=None):
-    """BPTT for the tanh RNN given the per-step gradients dhs: (dxs, da0, grads)."""
-    W_xh, W_ah = params["W_xh"], params["W_ah"]
-    grads = {"W_xh": np.zeros_like(W_xh), "W_ah": np.zeros_like(W_ah), "b_h": np.zeros(len(W_ah))}
+def rnn_backward(dhs, xs, h0, hs, params, mistake=None):
+    """BPTT for the tanh RNN given the per-step gradients dhs: (dxs, dh0, grads)."""
+    W_hx, W_hh = params["W_hx"], params["W_hh"]
+    grads = {"W_hx": np.zeros_like(W_hx), "W_hh": np.zeros_like(W_hh), "b_h": np.zeros(len(W_hh))}
     dxs = np.zeros_like(xs)
-    dh_next = np.zeros_like(a0)
+    da_next = np.zeros_like(h0)  # ∂L/∂a_{t+1}, zero after the last step
     for t in reversed(range(len(xs))):
-        a_prev = a0 if t == 0 else hs[t - 1]
-        back = dh_next @ (W_ah.T if mistake == "transposed recurrent weights" else W_ah)
+        h_prev = h0 if t == 0 else hs[t - 1]
+        dh_later = da_next @ (W_hh.T if mistake == "transposed recurrent weights" else W_hh)
         if mistake == "no gradient from later steps":
-            dh = dhs[t] * (1 - hs[t] ** 2)
+            da = dhs[t] * (1 - hs[t] ** 2)
         elif mistake == "later steps' gradient added after tanh'":
-            dh = dhs[t] * (1 - hs[t] ** 2) + back
+            da = dhs[t] * (1 - hs[t] ** 2) + dh_later
         else:
-            dh = (dhs[t] + back) * (1 - hs[t] ** 2)
-        share = {"W_xh": dh.T @ xs[t], "W_ah": dh.T @ (hs[t] if mistake == "W_ah share off by one step" else a_prev)}
-        share["b_h"] = dh.sum(axis=0)
+            da = (dhs[t] + dh_later) * (1 - hs[t] ** 2)
+        read = hs[t] if mistake == "W_hh share off by one step" else h_prev
+        share = {"W_hx": da.T @ xs[t], "W_hh": da.T @ read, "b_h": da.sum(axis=0)}
         for name in grads:
             if mistake == "no sum over time":
                 grads[name] = share[name] if t == len(xs) - 1 else grads[name]
             else:
                 grads[name] += share[name]
-        dxs[t] = dh @ W_xh
-        dh_next = dh
-    return dxs, dh_next @ W_ah, grads
+        dxs[t] = da @ W_hx
+        da_next = da
+    return dxs, da_next @ W_hh, grads
 
 
 # ----------------------------------------------------------------------------
@@ -130,26 +130,26 @@ def gru_step_backward(dh, cache, mistake=None):
     z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
     keep, mix = (1 - z, z) if mistake == "z and 1 - z swapped" else (z, 1 - z)
     dz = dh * (h_prev - h_tilde) * (-1 if mistake == "z and 1 - z swapped" else 1)
-    g10 = dh * mix * (1 - h_tilde**2)  # ∂L/∂(candidate pre-activation)
-    g3 = dz if mistake == "missing σ' factor" else dz * z * (1 - z)
+    dg10 = dh * mix * (1 - h_tilde**2)  # ∂L/∂(candidate pre-activation)
+    dg3 = dz if mistake == "missing σ' factor" else dz * z * (1 - z)
     after = (cache["variant"] == "reset_after") != (mistake == "the other reset variant")
     if after:
         recurrent = h_prev @ p["W_hh"].T + p["b_hh"]
-        into_recurrent = g10 * r  # ∂L/∂(W_hh h_prev + b_hh)
-        g6 = g10 * recurrent * r * (1 - r)
-        d_W_hh, d_b_hh = into_recurrent.T @ h_prev, into_recurrent.sum(axis=0)
-        via_candidate = into_recurrent @ p["W_hh"]
+        d_recurrent = dg10 * r  # ∂L/∂(W_hh h_prev + b_hh)
+        dg6 = dg10 * recurrent * r * (1 - r)
+        dW_hh, db_hh = d_recurrent.T @ h_prev, d_recurrent.sum(axis=0)
+        via_candidate = d_recurrent @ p["W_hh"]
     else:
-        into_reset = g10 @ p["W_hh"]  # ∂L/∂(r ∘ h_prev)
-        g6 = into_reset * h_prev * r * (1 - r)
-        d_W_hh, d_b_hh = g10.T @ (r * h_prev), g10.sum(axis=0)
-        via_candidate = into_reset * r
-    grads = {"W_hx": g10.T @ x, "b_hx": g10.sum(axis=0), "W_hh": d_W_hh, "b_hh": d_b_hh}
-    for gate, g in (("z", g3), ("r", g6)):
-        grads[f"W_{gate}x"], grads[f"W_{gate}h"] = g.T @ x, g.T @ h_prev
-        grads[f"b_{gate}x"], grads[f"b_{gate}h"] = g.sum(axis=0), g.sum(axis=0)
-    dx = g3 @ p["W_zx"] + g6 @ p["W_rx"] + g10 @ p["W_hx"]
-    uses = [dh * keep, via_candidate, g6 @ p["W_rh"], g3 @ p["W_zh"]]
+        d_reset_product = dg10 @ p["W_hh"]  # ∂L/∂(r ∘ h_prev)
+        dg6 = d_reset_product * h_prev * r * (1 - r)
+        dW_hh, db_hh = dg10.T @ (r * h_prev), dg10.sum(axis=0)
+        via_candidate = d_reset_product * r
+    grads = {"W_hx": dg10.T @ x, "b_hx": dg10.sum(axis=0), "W_hh": dW_hh, "b_hh": db_hh}
+    for gate, dg in (("z", dg3), ("r", dg6)):
+        grads[f"W_{gate}x"], grads[f"W_{gate}h"] = dg.T @ x, dg.T @ h_prev
+        grads[f"b_{gate}x"], grads[f"b_{gate}h"] = dg.sum(axis=0), dg.sum(axis=0)
+    dx = dg3 @ p["W_zx"] + dg6 @ p["W_rx"] + dg10 @ p["W_hx"]
+    uses = [dh * keep, via_candidate, dg6 @ p["W_rh"], dg3 @ p["W_zh"]]
     if mistake == "missing direct z∘dh path":
         uses = uses[1:]
     elif mistake == "overwritten h_prev gradient":  # `=` instead of `+=`: the last use wins
@@ -186,22 +186,22 @@ def gru_backward(dhs, xs, h0, params, mistake=None):
         caches.append(cache)
     grads = {name: np.zeros_like(value) for name, value in params.items()}
     dxs = np.zeros_like(xs)
-    from_later = np.zeros_like(h0)
+    dh_later = np.zeros_like(h0)
     last = len(xs) - 1
     for t in reversed(range(len(xs))):
         if mistake == "no gradient from later steps":
-            h_bar = dhs[t]
+            dh = dhs[t]
         elif mistake == "own loss left out before the last step":
-            h_bar = dhs[t] if t == last else from_later
+            dh = dhs[t] if t == last else dh_later
         else:
-            h_bar = dhs[t] + from_later
-        dxs[t], from_later, step_grads = gru.step_backward(h_bar, caches[t])
+            dh = dhs[t] + dh_later
+        dxs[t], dh_later, step_grads = gru.step_backward(dh, caches[t])
         for name in grads:
             if mistake == "shares overwritten, not summed":
                 grads[name] = step_grads[name]
             else:
                 grads[name] += step_grads[name]
-    return dxs, from_later, grads
+    return dxs, dh_later, grads
 
 
 def keras_converter(kernel, recurrent_kernel, bias, mistake=None):
@@ -297,12 +297,12 @@ _HINTS = {
     "rnn_forward": (
         rnn_forward,
         {
-            "state not carried": "every step starts from a0. Each step must use the state the previous step "
-            "produced: set `a = ...` inside the loop.",
+            "state not carried": "every step starts from h0. Each step must use the state the previous step "
+            "produced: set `h = ...` inside the loop.",
             "last state only": "you return the final state, (B, H). Return every state, stacked into (T, B, H).",
-            "tanh left out": "the state is the tanh of the pre-activation: a(t) = tanh(h(t)).",
-            "columns for examples": "the equations' W x(t) treats x(t) as a column; in code each row of x is an "
-            "example, so W x(t) becomes `x @ W.T`.",
+            "tanh left out": "the state is the tanh of the pre-activation: h_t = tanh(a_t).",
+            "columns for examples": "the equations' W x_t treats x_t as a column; in code each row of x is an "
+            "example, so W x_t becomes `x @ W.T`.",
         },
     ),
     "softmax_cross_entropy_backward": (
@@ -320,15 +320,15 @@ _HINTS = {
     "rnn_step_backward": (
         rnn_step_backward,
         {
-            "transposed weights": "da_prev used W_ah.T. With rows as examples, W_ahᵀ dh for every row is "
-            "`dh @ W_ah` (step 11).",
-            "tanh' at the pre-activation": "tanh'(h) = 1 - tanh(h)² = 1 - a², computed from the state a, "
-            "not 1 - h² from the pre-activation.",
-            "tanh' left out": "between ∂L/∂a(t) and ∂L/∂h(t) lies the tanh: dh = da * (1 - a**2) (step 7).",
-            "bias not summed over the batch": "grads['b_h'] must have the bias's shape (H,): sum dh over the "
+            "transposed weights": "dh_prev used W_hh.T. With rows as examples, W_hhᵀ da for every row is "
+            "`da @ W_hh` (step 11).",
+            "tanh' at the pre-activation": "tanh'(a) = 1 - tanh(a)² = 1 - h², computed from the state h, "
+            "not 1 - a² from the pre-activation.",
+            "tanh' left out": "between ∂L/∂h_t and ∂L/∂a_t lies the tanh: da = dh * (1 - h**2) (step 7).",
+            "bias not summed over the batch": "grads['b_h'] must have the bias's shape (H,): sum da over the "
             "batch (axis 0).",
-            "W_ah share from the new state": "W_ah multiplies the previous state: its share is dh.T @ a_prev, "
-            "not dh.T @ a (step 10).",
+            "W_hh share from the new state": "W_hh multiplies the previous state: its share is da.T @ h_prev, "
+            "not da.T @ h (step 10).",
         },
     ),
     "rnn_backward": (
@@ -336,14 +336,14 @@ _HINTS = {
         {
             "no sum over time": "your weight gradients hold only the last step's share. A weight is used at "
             "every step, so its gradient is the sum of every step's share: accumulate with `+=` in the loop.",
-            "no gradient from later steps": "a(t) also feeds step t+1, so ∂L/∂a(t) is dhs[t] plus what flows "
-            "back from later steps, dh(t+1) @ W_ah. You used dhs[t] alone.",
-            "W_ah share off by one step": "step t's W_ah share multiplies the state that step *read*, "
-            "a(t-1) (a0 at the first step), not a(t).",
+            "no gradient from later steps": "h_t also feeds step t+1, so ∂L/∂h_t is dhs[t] plus what flows "
+            "back from later steps, da_{t+1} @ W_hh. You used dhs[t] alone.",
+            "W_hh share off by one step": "step t's W_hh share multiplies the state that step *read*, "
+            "h_{t-1} (h0 at the first step), not h_t.",
             "later steps' gradient added after tanh'": "add the gradient from later steps to dhs[t] *before* "
-            "multiplying by 1 - a(t)²: both reach h(t) through the same tanh.",
-            "transposed recurrent weights": "what flows back from step t+1 is W_ahᵀ dh(t+1), which is "
-            "`dh_next @ W_ah` with rows as examples, not W_ah.T.",
+            "multiplying by 1 - h_t²: both reach a_t through the same tanh.",
+            "transposed recurrent weights": "what flows back from step t+1 is W_hhᵀ da_{t+1}, which is "
+            "`da_next @ W_hh` with rows as examples, not W_hh.T.",
         },
     ),
     "gru_step_reset_after": (

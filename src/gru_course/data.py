@@ -123,9 +123,11 @@ def _at_least(name, value, minimum, reason):
 def reference(name):
     """Arrays shipped with the package, as a dict: ``"pytorch_gru"`` (a
     ``torch.nn.GRU``'s weights, inputs, outputs and gradients, made by
-    ``benchmarks/make_pytorch_reference.py``) or ``"adding_long"`` (the long
-    adding-problem experiment of ``benchmarks/train_adding.py``)."""
-    names = ("pytorch_gru", "adding_long")
+    ``benchmarks/make_pytorch_reference.py``), ``"adding_long"`` (the long
+    adding-problem experiment of ``benchmarks/train_adding.py``) or
+    ``"charlm_long"`` (the long language-model experiment of
+    ``benchmarks/train_charlm.py``)."""
+    names = ("pytorch_gru", "adding_long", "charlm_long")
     if name not in names:
         raise ValueError(f"name must be one of {names}; got {name!r}")
     path = resources.files("gru_course") / "reference_data" / f"{name}.npz"

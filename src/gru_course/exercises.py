@@ -35,7 +35,7 @@ STEP_CASES = (dict(B=1, D=3, H=4), dict(B=3, D=2, H=5), dict(B=2, D=4, H=3))
 HIDDEN_STEP_CASES = (dict(B=4, D=5, H=6), dict(B=1, D=1, H=2))
 SEQUENCE_CASES = (dict(T=1, B=1, D=3, H=4), dict(T=5, B=3, D=2, H=5), dict(T=4, B=1, D=4, H=3))
 HIDDEN_SEQUENCE_CASES = (dict(T=7, B=2, D=3, H=6), dict(T=3, B=4, D=1, H=2))
-RNN_GRAD_KEYS = ("W_xh", "W_ah", "b_h")
+RNN_GRAD_KEYS = ("W_hx", "W_hh", "b_h")
 GRU_KEYS = tuple(gru.param_shapes(1, 1))
 # Everything that would hand a learner a gradient without writing it: reverse-mode
 # autodiff on the tape.
@@ -44,16 +44,18 @@ AUTODIFF = (Tape.backward,)
 
 def _rnn_grads(g):
     """The package's RNN gradients under the exercises' names (one bias b_h)."""
-    return {"W_xh": g["W_xh"], "W_ah": g["W_ah"], "b_h": g["b_xh"]}
+    return {"W_hx": g["W_hx"], "W_hh": g["W_hh"], "b_h": g["b_hx"]}
 
 
 def _rnn_params(rng, D, H):
+    """The package's parameters, and the exercises' (one bias b_h = b_hx + b_hh)."""
     p = rnn.init_params(D, H, rng)
-    return p, {"W_xh": p["W_xh"], "W_ah": p["W_ah"], "b_h": p["b_xh"] + p["b_ah"]}
+    return p, {"W_hx": p["W_hx"], "W_hh": p["W_hh"], "b_h": p["b_hx"] + p["b_hh"]}
 
 
 def _package_rnn_params(params):
-    return {"W_xh": params["W_xh"], "W_ah": params["W_ah"], "b_xh": params["b_h"], "b_ah": np.zeros(len(params["b_h"]))}
+    """The package's parameters from the exercises' (b_h as b_hx, and b_hh = 0)."""
+    return {"W_hx": params["W_hx"], "W_hh": params["W_hh"], "b_hx": params["b_h"], "b_hh": np.zeros_like(params["b_h"])}
 
 
 # ----------------------------------------------------------------------------
@@ -62,7 +64,11 @@ def _package_rnn_params(params):
 
 def _rnn_forward_args(rng, T, B, D, H):
     _, p = _rnn_params(rng, D, H)
-    return rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), p["W_xh"], p["W_ah"], p["b_h"]
+    return rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), p["W_hx"], p["W_hh"], p["b_h"]
+
+
+def _rnn_forward_reference(xs, h0, W_hx, W_hh, b_h):
+    return rnn.forward(xs, h0, _package_rnn_params({"W_hx": W_hx, "W_hh": W_hh, "b_h": b_h}))[0]
 
 
 RNN_FORWARD = Exercise(
@@ -71,12 +77,10 @@ RNN_FORWARD = Exercise(
     task="write the loop over time",
     make_args=_rnn_forward_args,
     run=returns("the states"),
-    reference=lambda xs, a0, W_xh, W_ah, b_h: rnn.forward(
-        xs, a0, _package_rnn_params(dict(W_xh=W_xh, W_ah=W_ah, b_h=b_h))
-    )[0],
+    reference=_rnn_forward_reference,
     cases=SEQUENCE_CASES,
     hidden_cases=HIDDEN_SEQUENCE_CASES,
-    where_to_look={"the states": "a(t) = tanh(x(t) @ W_xh.T + a(t-1) @ W_ah.T + b_h), for t = 1 ... T in order"},
+    where_to_look={"the states": "h_t = tanh(x_t @ W_hx.T + h_{t-1} @ W_hh.T + b_h), for t = 1 ... T in order"},
     forbidden=(rnn.forward, rnn.step_forward),
 )
 
@@ -101,15 +105,15 @@ SOFTMAX = Exercise(
 
 def _rnn_step_args(rng, B, D, H):
     package, p = _rnn_params(rng, D, H)
-    x, a_prev, da = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
-    a, _ = rnn.step_forward(x, a_prev, package)
-    return da, x, a_prev, a, p
+    x, h_prev, dh = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    h, _ = rnn.step_forward(x, h_prev, package)
+    return dh, x, h_prev, h, p
 
 
-def _rnn_step_reference(da, x, a_prev, a, params):
-    _, cache = rnn.step_forward(x, a_prev, _package_rnn_params(params))
-    dx, da_prev, g = rnn.step_backward(da, cache)
-    return dx, da_prev, _rnn_grads(g)
+def _rnn_step_reference(dh, x, h_prev, h, params):
+    _, cache = rnn.step_forward(x, h_prev, _package_rnn_params(params))
+    dx, dh_prev, g = rnn.step_backward(dh, cache)
+    return dx, dh_prev, _rnn_grads(g)
 
 
 RNN_STEP_BACKWARD = Exercise(
@@ -117,16 +121,16 @@ RNN_STEP_BACKWARD = Exercise(
     mistakes=bugzoo.mistakes_of("rnn_step_backward"),
     task="write the backward pass of the cell",
     make_args=_rnn_step_args,
-    run=returns("dx", "da_prev", ("grads", RNN_GRAD_KEYS)),
+    run=returns("dx", "dh_prev", ("grads", RNN_GRAD_KEYS)),
     reference=_rnn_step_reference,
     cases=STEP_CASES,
     hidden_cases=HIDDEN_STEP_CASES,
     where_to_look={
-        "grads['b_h']": "dh = da * (1 - a**2), the gradient at the pre-activation h(t); b_h's is its batch sum",
-        "grads['W_xh']": "∂L/∂W_xh = dh.T @ x (shape H × D)",
-        "grads['W_ah']": "∂L/∂W_ah = dh.T @ a_prev (shape H × H)",
-        "dx": "∂L/∂x = dh @ W_xh",
-        "da_prev": "∂L/∂a(t-1) = dh @ W_ah: W_ahᵀ dh for every row",
+        "grads['b_h']": "da = dh * (1 - h**2), the gradient at the pre-activation a_t; b_h's is its batch sum",
+        "grads['W_hx']": "∂L/∂W_hx = da.T @ x (shape H × D)",
+        "grads['W_hh']": "∂L/∂W_hh = da.T @ h_prev (shape H × H)",
+        "dx": "∂L/∂x_t = da @ W_hx",
+        "dh_prev": "∂L/∂h_{t-1} = da @ W_hh: W_hhᵀ da for every row",
     },
     forbidden=(rnn.step_backward, rnn.backward, rnn.truncated_backward, analysis.rnn_jacobian, *AUTODIFF),
 )
@@ -134,15 +138,15 @@ RNN_STEP_BACKWARD = Exercise(
 
 def _rnn_backward_args(rng, T, B, D, H):
     package, p = _rnn_params(rng, D, H)
-    xs, a0, dhs = rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), rng.normal(size=(T, B, H))
-    hs, _ = rnn.forward(xs, a0, package)
-    return dhs, xs, a0, hs, p
+    xs, h0, dhs = rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), rng.normal(size=(T, B, H))
+    hs, _ = rnn.forward(xs, h0, package)
+    return dhs, xs, h0, hs, p
 
 
-def _rnn_backward_reference(dhs, xs, a0, hs, params):
-    _, cache = rnn.forward(xs, a0, _package_rnn_params(params))
-    dxs, da0, g = rnn.backward(dhs, cache)
-    return dxs, da0, _rnn_grads(g)
+def _rnn_backward_reference(dhs, xs, h0, hs, params):
+    _, cache = rnn.forward(xs, h0, _package_rnn_params(params))
+    dxs, dh0, g = rnn.backward(dhs, cache)
+    return dxs, dh0, _rnn_grads(g)
 
 
 RNN_BACKWARD = Exercise(
@@ -150,14 +154,14 @@ RNN_BACKWARD = Exercise(
     mistakes=bugzoo.mistakes_of("rnn_backward"),
     task="write the BPTT loop",
     make_args=_rnn_backward_args,
-    run=returns("dxs", "da0", ("grads", RNN_GRAD_KEYS)),
+    run=returns("dxs", "dh0", ("grads", RNN_GRAD_KEYS)),
     reference=_rnn_backward_reference,
     cases=SEQUENCE_CASES,
     hidden_cases=HIDDEN_SEQUENCE_CASES,
     where_to_look={
-        "grads": "walk t = T ... 1: dh(t) = (dhs[t] + dh(t+1) @ W_ah) * (1 - a(t)²), and add each step's share",
-        "dxs": "∂L/∂x(t) = dh(t) @ W_xh at every step",
-        "da0": "∂L/∂a(0) = dh(1) @ W_ah, what flows out of the first step",
+        "grads": "walk t = T ... 1: da_t = (dhs[t] + da_{t+1} @ W_hh) * (1 - h_t²), and add each step's share",
+        "dxs": "∂L/∂x_t = da_t @ W_hx at every step",
+        "dh0": "∂L/∂h_0 = da_1 @ W_hh, what flows out of the first step",
     },
     forbidden=(rnn.backward, rnn.truncated_backward, *AUTODIFF),
 )

@@ -1,4 +1,4 @@
-"""The output layer: scores o(t) = W_ao a(t) + b_o, then softmax cross-entropy.
+"""The output layer: scores o_t = W_oh h_t + b_o, then softmax cross-entropy.
 
 With a recurrent model (:mod:`gru_course.rnn` or :mod:`gru_course.gru`), a
 whole sequence's loss and every gradient take three calls::
@@ -7,7 +7,7 @@ whole sequence's loss and every gradient take three calls::
     loss, dhs, out_grads = output.loss(hs, targets, out_params)
     dxs, dh0, grads = rnn.backward(dhs, cache)
 
-Shapes: states (T, B, H) or (B, H); W_ao (C, H); b_o (C,); scores (T, B, C)
+Shapes: states (T, B, H) or (B, H); W_oh (C, H); b_o (C,); scores (T, B, C)
 or (B, C); targets (T, B) or (B,) integer classes.
 """
 
@@ -18,34 +18,34 @@ from . import _checks, _params, losses
 
 def param_shapes(hidden_size, output_size):
     """The parameter names and shapes: {name: (shape, axis names)}."""
-    return {"W_ao": ((output_size, hidden_size), ("C", "H")), "b_o": ((output_size,), ("C",))}
+    return {"W_oh": ((output_size, hidden_size), ("C", "H")), "b_o": ((output_size,), ("C",))}
 
 
 def init_params(hidden_size, output_size, rng, dtype=np.float64):
-    """Random W_ao, b_o, uniform in ±1/√H (PyTorch's ``nn.Linear`` default)."""
+    """Random W_oh, b_o, uniform in ±1/√H (PyTorch's ``nn.Linear`` default)."""
     sizes = {"hidden_size": hidden_size, "output_size": output_size}
     return _params.uniform_init(param_shapes, sizes, "hidden_size", rng, dtype)
 
 
 def forward(hs, params):
-    """Scores o = a W_ao^T + b_o for every state.
+    """Scores o = W_oh h + b_o for every state h (``hs @ W_oh.T + b_o``).
 
-    hs: (T, B, H) or (B, H). params: {W_ao (C, H), b_o (C,)}.
+    hs: (T, B, H) or (B, H). params: {W_oh (C, H), b_o (C,)}.
     Returns ``(scores, cache)``, scores of shape (T, B, C) or (B, C).
     """
     hs = _checks.float_array("hs", hs)
     if hs.ndim not in (2, 3):
         raise ValueError(f"hs must have 3 dimensions (T, B, H) or 2 (B, H); got {hs.ndim} (shape {hs.shape})")
-    classes = _checks.size_from("params", params, "W_ao", 0)
-    hidden = _checks.size_from("params", params, "W_ao", 1)
+    classes = _checks.size_from("params", params, "W_oh", 0)
+    hidden = _checks.size_from("params", params, "W_oh", 1)
     params = _checks.named_arrays("params", params, param_shapes(hidden, classes))
     if hs.shape[-1] != hidden:
         raise ValueError(
-            f"hs must have a last dimension H = {hidden} to match params['W_ao'] (C, H) = "
-            f"{params['W_ao'].shape}; got shape {hs.shape}"
+            f"hs must have a last dimension H = {hidden} to match params['W_oh'] (C, H) = "
+            f"{params['W_oh'].shape}; got shape {hs.shape}"
         )
-    _checks.same_dtype("hs", hs, "params['W_ao']", params["W_ao"])
-    scores = hs @ params["W_ao"].T + params["b_o"]
+    _checks.same_dtype("hs", hs, "params['W_oh']", params["W_oh"])
+    scores = hs @ params["W_oh"].T + params["b_o"]
     return scores, {"kind": "output.forward", "hs": hs, "params": params}
 
 
@@ -53,23 +53,23 @@ def backward(dscores, cache):
     """Backward of :func:`forward`.
 
     dscores: ∂L/∂o, the shape of the scores. cache: what :func:`forward` returned.
-    Returns ``(dhs, grads)``: ∂L/∂a of the shape of hs, and {W_ao, b_o} gradients
+    Returns ``(dhs, grads)``: ∂L/∂h of the shape of hs, and {W_oh, b_o} gradients
     summed over time and batch.
     """
     cache = _checks.cache_from("cache", cache, "output.forward", ("hs", "params"))
-    hs, w = cache["hs"], cache["params"]["W_ao"]
+    hs, w = cache["hs"], cache["params"]["W_oh"]
     dims = ("T", "B", "C")[-hs.ndim :]
     dscores = _checks.upstream_gradient("dscores", dscores, (*hs.shape[:-1], w.shape[0]), dims, hs)
     flat_d = dscores.reshape(-1, w.shape[0])
-    grads = {"W_ao": flat_d.T @ hs.reshape(-1, w.shape[1]), "b_o": flat_d.sum(axis=0)}
+    grads = {"W_oh": flat_d.T @ hs.reshape(-1, w.shape[1]), "b_o": flat_d.sum(axis=0)}
     return dscores @ w, grads
 
 
 def loss(hs, targets, params):
     """Softmax cross-entropy of the scores, summed over time, averaged over the batch.
 
-    Returns ``(loss, dhs, grads)``: the scalar loss, ∂L/∂a for every state
-    (the shape of hs), and the gradients of W_ao and b_o.
+    Returns ``(loss, dhs, grads)``: the scalar loss, ∂L/∂h for every state
+    (the shape of hs), and the gradients of W_oh and b_o.
     """
     scores, cache = forward(hs, params)
     value, dscores = losses.softmax_cross_entropy(scores, targets)

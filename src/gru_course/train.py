@@ -2,8 +2,8 @@
 
 A trainable model here is a recurrent layer (the module :mod:`gru_course.rnn`
 or :mod:`gru_course.gru`) followed by the affine readout of
-:mod:`gru_course.output`, o = W_ao a + b_o. Its parameters are **one dict**:
-the recurrent layer's names plus ``W_ao`` (C, H) and ``b_o`` (C,), so that an
+:mod:`gru_course.output`, o = W_oh h + b_o. Its parameters are **one dict**:
+the recurrent layer's names plus ``W_oh`` (C, H) and ``b_o`` (C,), so that an
 optimizer of :mod:`gru_course.optim` updates them all with one call::
 
     rng = np.random.default_rng(0)
@@ -31,7 +31,7 @@ from tqdm.auto import tqdm
 
 from . import _checks, gru, losses, optim, output, rnn
 
-READOUT_KEYS = ("W_ao", "b_o")
+READOUT_KEYS = ("W_oh", "b_o")
 
 
 def init_params(model, input_size, hidden_size, output_size, rng, dtype=np.float64):
@@ -41,7 +41,7 @@ def init_params(model, input_size, hidden_size, output_size, rng, dtype=np.float
     input_size D, hidden_size H, output_size C: positive ints.
     rng: a numpy Generator. dtype: float64 (default) or float32.
 
-    Returns ``{**model.init_params(D, H, rng), "W_ao": (C, H), "b_o": (C,)}``.
+    Returns ``{**model.init_params(D, H, rng), "W_oh": (C, H), "b_o": (C,)}``.
     """
     model = _model(model)
     layer = model.init_params(input_size, hidden_size, rng, dtype=dtype)
@@ -52,12 +52,12 @@ def last_step_mse(model, params, xs, targets, variant=None):
     """Mean squared error of a prediction read from the last state only.
 
     xs:      (T, B, D) inputs. targets: (B, C), one target per sequence.
-    params:  the model's arrays plus W_ao (C, H), b_o (C,) (see :func:`init_params`).
+    params:  the model's arrays plus W_oh (C, H), b_o (C,) (see :func:`init_params`).
     variant: for :mod:`gru_course.gru` only, "reset_before" (default) or "reset_after".
 
-    The prediction is p = W_ao a(T) + b_o, and the loss is
+    The prediction is ŷ = W_oh h_T + b_o, and the loss is
 
-        L = (1/B) Σ_b ‖p_b - y_b‖²,
+        L = (1/B) Σ_b ‖ŷ_b - y_b‖²,
 
     with no ½: for one output (C = 1) it is the plain mean squared error over
     the batch, the number to compare with the adding problem's baseline 1/6.
@@ -80,7 +80,7 @@ def sequence_cross_entropy(model, params, xs, targets, variant=None):
     """Softmax cross-entropy of a class at every step, through :func:`gru_course.output.loss`.
 
     xs:      (T, B, D) inputs. targets: (T, B) integer classes in [0, C).
-    params:  the model's arrays plus W_ao (C, H), b_o (C,) (see :func:`init_params`).
+    params:  the model's arrays plus W_oh (C, H), b_o (C,) (see :func:`init_params`).
     variant: for :mod:`gru_course.gru` only.
 
     The loss is summed over the T steps and averaged over the batch, the
@@ -203,7 +203,7 @@ def _split(model, params):
     missing = [key for key in READOUT_KEYS if key not in params]
     if missing:
         raise ValueError(
-            f"params is missing the readout's {missing[0]!r} (W_ao (C, H) and b_o (C,)); "
+            f"params is missing the readout's {missing[0]!r} (W_oh (C, H) and b_o (C,)); "
             f"it has {sorted(params)}; see train.init_params"
         )
     layer = {key: value for key, value in params.items() if key not in READOUT_KEYS}
