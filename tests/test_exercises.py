@@ -1,6 +1,9 @@
 """The exercise checkers: right answers pass, every known mistake is named with its own
 hint, shortcuts through the package are refused, and bad answers are explained."""
 
+import types
+from functools import partial
+
 import numpy as np
 import pytest
 
@@ -22,21 +25,26 @@ def zoo_name(key):
     return key.split(" (")[0]
 
 
-def jacobian_by_differences(x, h_prev, p, eps=1e-6):
-    """∂h_t/∂h_{t-1} of a reset-before step by centered differences (accurate to ~1e-10)."""
-    columns = []
-    for j in range(h_prev.shape[1]):
-        step = np.zeros_like(h_prev)
-        step[:, j] = eps
-        plus, minus = (gru.step_forward(x, h_prev + s, p)[0] for s in (step, -step))
-        columns.append((plus - minus) / (2 * eps))
-    return np.stack(columns, axis=2)
+def reset_before_jacobian(x, h_prev, p):
+    """∂h_t/∂h_{t-1} of a reset-before step, written out (the zoo's Jacobian is the reset-after one)."""
+    _, c = gru.step_forward(x, h_prev, p)
+    z, r, h_tilde = c["z"], c["r"], c["h_tilde"]
+    eye = np.eye(h_prev.shape[1])
+    through_z = ((h_prev - h_tilde) * z * (1 - z))[:, :, None] * p["W_zh"]
+    inner = p["W_hh"] @ (r[:, :, None] * eye + (h_prev * r * (1 - r))[:, :, None] * p["W_rh"])
+    return z[:, :, None] * eye + through_z + ((1 - z) * (1 - h_tilde**2))[:, :, None] * inner
+
+
+def as_a_learner_wrote_it(function):
+    """The zoo's correct code as a function of its own: what a learner who wrote the same
+    lines hands in (the zoo's own function object is refused, like any package answer)."""
+    return types.FunctionType(function.__code__, function.__globals__, function.__name__, function.__defaults__)
 
 
 def right_answer(key):
     if key == "gru_jacobian (reset_before)":  # the zoo's Jacobian is the reset-after one
-        return jacobian_by_differences
-    return bugzoo.CORRECT[zoo_name(key)]
+        return reset_before_jacobian
+    return as_a_learner_wrote_it(bugzoo.CORRECT[zoo_name(key)])
 
 
 @pytest.mark.parametrize("key", EXERCISES)
@@ -76,7 +84,7 @@ def test_the_grader_cases_reject_the_known_mistakes_too(key, mistake):
 
 def test_an_unknown_mistake_gets_the_wrong_output_and_where_to_look():
     def slightly_off(dhs, xs, h0, params):
-        dxs, dh0, grads = bugzoo.CORRECT["gru_backward"](dhs, xs, h0, params)
+        dxs, dh0, grads = right_answer("gru_backward")(dhs, xs, h0, params)
         return dxs, dh0 * 1.01, grads
 
     message = str(exercises.evaluate_gru_backward(slightly_off))
@@ -147,7 +155,17 @@ def test_the_package_works_again_after_a_check():
 
 def test_allowed_building_blocks_stay_available():
     # the zoo's BPTT loop calls gru.step_forward and gru.step_backward, and passes
-    assert exercises.evaluate_gru_backward(bugzoo.CORRECT["gru_backward"]).passed
+    assert exercises.evaluate_gru_backward(right_answer("gru_backward")).passed
+
+
+@pytest.mark.parametrize("name", exercises.EXERCISES)
+def test_the_zoo_s_own_correct_function_is_refused_like_any_package_answer(name):
+    """With mistake=None a zoo function is the exercise's answer: handed in, or called, it is refused."""
+    exercise = exercises.exercise(name)
+    zoo = bugzoo.CORRECT[name]
+    for shortcut in (zoo, partial(zoo, mistake=None), lambda *args: zoo(*args)):
+        message = str(guarded(exercise, shortcut))
+        assert f"`bugzoo.{zoo.__name__}` is not available here" in message, message
 
 
 # ----------------------------------------------------------------------------
@@ -174,7 +192,7 @@ def test_bad_answers_are_explained_without_crashing(key, bad):
 
 def test_wrong_shape_and_transposition_are_named():
     def transposed(dh, x, h_prev, h, params):
-        dx, dh_prev, grads = bugzoo.CORRECT["rnn_step_backward"](dh, x, h_prev, h, params)
+        dx, dh_prev, grads = right_answer("rnn_step_backward")(dh, x, h_prev, h, params)
         return dx, dh_prev, {**grads, "W_hx": grads["W_hx"].T}
 
     message = str(exercises.evaluate_rnn_step_backward(transposed))
@@ -190,7 +208,7 @@ def test_an_error_in_learner_code_names_its_line():
 
 
 def test_a_check_prints_its_verdict_and_returns_nothing(capsys):
-    assert exercises.check_rnn_forward(bugzoo.CORRECT["rnn_forward"]) is None
+    assert exercises.check_rnn_forward(right_answer("rnn_forward")) is None
     assert capsys.readouterr().out.startswith("✓ rnn_forward")
     assert exercises.check_rnn_forward(lambda *a: None) is None
     assert "None" in capsys.readouterr().out
@@ -214,10 +232,59 @@ def test_a_graded_check_fails_with_the_explanation(kind, hidden, capsys):
 
 
 def test_a_graded_check_passes_a_right_answer(capsys):
-    exercises.check_rnn_backward(bugzoo.CORRECT["rnn_backward"], must_pass=True, hidden=True)
+    exercises.check_rnn_backward(right_answer("rnn_backward"), must_pass=True, hidden=True)
     assert capsys.readouterr().out.startswith("✓ rnn_backward: all outputs match on the grader's")
 
 
 def test_an_exercise_without_a_variant_refuses_one():
     with pytest.raises(TypeError, match="has no variant"):
-        exercises.check_rnn_forward(bugzoo.CORRECT["rnn_forward"], variant="reset_after")
+        exercises.check_rnn_forward(right_answer("rnn_forward"), variant="reset_after")
+
+
+def test_changing_an_input_in_place_is_named():
+    def changes_dh(dh, x, h_prev, h, params):
+        result = right_answer("rnn_step_backward")(dh, x, h_prev, h, params)
+        dh *= 2  # after computing: the outputs are right, the caller's array is not
+        return result
+
+    message = str(exercises.evaluate_rnn_step_backward(changes_dh))
+    assert "changed its input `dh` in place" in message
+
+
+def test_a_transposed_square_gradient_is_named():
+    def transposed(dh, x, h_prev, h, params):
+        dx, dh_prev, grads = right_answer("rnn_step_backward")(dh, x, h_prev, h, params)
+        return dx, dh_prev, {**grads, "W_hh": grads["W_hh"].T}
+
+    assert "it is the transpose of the right answer" in str(exercises.evaluate_rnn_step_backward(transposed))
+
+
+def test_a_float32_answer_and_an_extra_state_are_named():
+    def in_float32(xs, h0, W_hx, W_hh, b_h):
+        return right_answer("rnn_forward")(xs, h0, W_hx, W_hh, b_h).astype(np.float32)
+
+    def with_initial_state(xs, h0, W_hx, W_hh, b_h):
+        return np.concatenate([h0[None], right_answer("rnn_forward")(xs, h0, W_hx, W_hh, b_h)])
+
+    assert "float32: compute in float64" in str(exercises.evaluate_rnn_forward(in_float32))
+    assert "did you include the initial state?" in str(exercises.evaluate_rnn_forward(with_initial_state))
+
+
+def test_a_backward_shape_error_gets_the_backward_hint():
+    def forward_habit(dh, x, h_prev, h, params):
+        da = dh * (1 - h**2)
+        return da @ params["W_hx"].T, da @ params["W_hh"], {}  # .T: the forward pass's habit
+
+    message = str(exercises.evaluate_rnn_step_backward(forward_habit))
+    assert "Going back, Wᵀ v for every row is `v @ W`, with no .T" in message
+    assert "`x @ W.T`" not in message
+
+
+def test_a_mistake_that_spoils_every_output_is_reported_where_it_starts():
+    def wrong_tanh_prime(dh, x, h_prev, h, params):
+        da = dh * (1 - h_prev**2)  # the previous state's slope
+        grads = {"W_hx": da.T @ x, "W_hh": da.T @ h_prev, "b_h": da.sum(axis=0)}
+        return da @ params["W_hx"], da @ params["W_hh"], grads
+
+    message = str(exercises.evaluate_rnn_step_backward(wrong_tanh_prime))
+    assert message.startswith("✗ rnn_step_backward: grads['b_h'] is wrong") and "da = dh * (1 - h**2)" in message

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 
 from test_chapters import notebooks
@@ -34,5 +35,8 @@ def test_solution_code_runs(path, monkeypatch):
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             exec(compile("".join(cell["source"]), f"{path.name} cell", "exec"), namespace)
-    for i, block in enumerate(blocks):
-        exec(compile(block, f"{path.name} solution block {i + 1}", "exec"), namespace)
+    try:
+        for i, block in enumerate(blocks):
+            exec(compile(block, f"{path.name} solution block {i + 1}", "exec"), namespace)
+    finally:
+        plt.close("all")  # the chapter's figures: not left open for the tests that follow

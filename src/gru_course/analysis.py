@@ -1,11 +1,12 @@
 """How gradients travel through time: one-step Jacobians and their products.
 
-The gradient of a loss L_T paid at the last step reaches an earlier state h_k
-through the chain rule as
+The gradient of a loss L_T paid at the last step reaches an earlier state
+h_t, k = T - t steps back, through the chain rule as
 
-    ∂L_T/∂h_k = (J_T J_{T-1} ... J_{k+1})ᵀ ∂L_T/∂h_T,   J_t = ∂h_t/∂h_{t-1},
+    ∂L_T/∂h_t = (J_T J_{T-1} ... J_{t+1})ᵀ ∂L_T/∂h_T,   J_s = ∂h_s/∂h_{s-1},
 
-so the product of one-step Jacobians decides whether it vanishes or explodes.
+a product of k one-step Jacobians, which decides whether it vanishes or
+explodes (k is always a number of steps back, as in the book).
 
 Shapes: a batch of Jacobians is (B, H, H) with the row index the component of
 h_t and the column index the component of h_{t-1}; along a sequence they are

@@ -95,6 +95,8 @@ def rnn_backward(dhs, xs, h0, hs, params, mistake=None):
         for name in grads:
             if mistake == "no sum over time":
                 grads[name] = share[name] if t == len(xs) - 1 else grads[name]
+            elif mistake == "shares overwritten, not summed":
+                grads[name] = share[name]  # `=` in a backward loop: the first step's share is left
             else:
                 grads[name] += share[name]
         dxs[t] = da @ W_hx
@@ -137,7 +139,8 @@ def gru_step_backward(dh, cache, mistake=None):
         recurrent = h_prev @ p["W_hh"].T + p["b_hh"]
         d_recurrent = dg10 * r  # ∂L/∂(W_hh h_prev + b_hh)
         dg6 = dg10 * recurrent * r * (1 - r)
-        dW_hh, db_hh = d_recurrent.T @ h_prev, d_recurrent.sum(axis=0)
+        dW_hh = d_recurrent.T @ h_prev
+        db_hh = (dg10 if mistake == "b_hh not scaled by r" else d_recurrent).sum(axis=0)
         via_candidate = d_recurrent @ p["W_hh"]
     else:
         d_reset_product = dg10 @ p["W_hh"]  # ∂L/∂(r ∘ h_prev)
@@ -229,7 +232,10 @@ def keras_converter(kernel, recurrent_kernel, bias, mistake=None):
 
 def gru_jacobian_reset_after(x, h_prev, p, mistake=None):
     """∂h_t/∂h_{t-1} (B, H, H) of one reset-after GRU step."""
-    _, c = gru.step_forward(x, h_prev, p, variant="reset_after")
+    if mistake == "finite differences instead of the derivative":
+        return _jacobian_by_differences(x, h_prev, p)
+    variant = "reset_before" if mistake == "forward pass run as reset-before" else "reset_after"
+    _, c = gru.step_forward(x, h_prev, p, variant=variant)
     z, r, h_tilde, recurrent = c["z"], c["r"], c["h_tilde"], c["g7"]  # recurrent = W_hh h_prev + b_hh
     eye = np.eye(h_prev.shape[1])
     direct = z[:, :, None] * eye
@@ -245,6 +251,17 @@ def gru_jacobian_reset_after(x, h_prev, p, mistake=None):
     through_candidate = ((1 - z) * (1 - h_tilde**2))[:, :, None] * inner
     jacobian = (0 if mistake == "direct path left out" else direct) + through_z + through_candidate
     return np.swapaxes(jacobian, 1, 2) if mistake == "transposed Jacobian" else jacobian
+
+
+def _jacobian_by_differences(x, h_prev, p, eps=1e-6):
+    """Centered differences of the reset-after step, one column per entry of h_prev."""
+    columns = []
+    for j in range(h_prev.shape[1]):
+        step = np.zeros_like(h_prev)
+        step[:, j] = eps
+        plus, minus = (gru.step_forward(x, h_prev + s, p, variant="reset_after")[0] for s in (step, -step))
+        columns.append((plus - minus) / (2 * eps))
+    return np.stack(columns, axis=2)
 
 
 def clip_by_global_norm(grads, max_norm, mistake=None):
@@ -268,6 +285,7 @@ def clip_by_global_norm(grads, max_norm, mistake=None):
 def gradcheck(f, x, analytic, eps=1e-6, tol=1e-7, mistake=None):
     """True when ``analytic`` matches the finite-difference gradient of f at x."""
     dtype = np.float32 if mistake == "float32 differences" else np.float64
+    eps = 1e-2 if mistake == "step ε far too large" else eps
     x = x.astype(dtype)
     numeric = np.zeros_like(x, dtype=np.float64)
     for i in range(x.size):
@@ -334,8 +352,10 @@ _HINTS = {
     "rnn_backward": (
         rnn_backward,
         {
-            "no sum over time": "your weight gradients hold only the last step's share. A weight is used at "
-            "every step, so its gradient is the sum of every step's share: accumulate with `+=` in the loop.",
+            "no sum over time": "your weight gradients hold only the last step's share, t = T. A weight is used "
+            "at every step, so its gradient is the sum of every step's share: add them all up.",
+            "shares overwritten, not summed": "your weight gradients hold only the first step's share: `=` in "
+            "the backward loop keeps the share of the step it visits last, t = 1. Accumulate with `+=`.",
             "no gradient from later steps": "h_t also feeds step t+1, so ∂L/∂h_t is dhs[t] plus what flows "
             "back from later steps, da_{t+1} @ W_hh. You used dhs[t] alone.",
             "W_hh share off by one step": "step t's W_hh share multiplies the state that step *read*, "
@@ -366,6 +386,8 @@ _HINTS = {
             "so dh_prev is the sum of four terms: `+=`, never `=`.",
             "z and 1 - z swapped": "h = z ∘ h_prev + (1 - z) ∘ h~: h~ receives dh ∘ (1 - z), the direct path "
             "dh ∘ z, and z̄ = dh ∘ (h_prev - h~).",
+            "b_hh not scaled by r": "in the reset-after GRU, b_hh sits inside the reset, r ∘ (W_hh h_prev + "
+            "b_hh): its gradient is (ḡ10 ∘ r) summed over the batch, like W_hh's, not ḡ10.",
             "the other reset variant": "the cache says which GRU ran (cache['variant']). Reset-before: "
             "r̄ = (ḡ10 @ W_hh) ∘ h_prev; reset-after: r̄ = ḡ10 ∘ (W_hh h_prev + b_hh) and W_hh's gradient "
             "is (ḡ10 ∘ r).T @ h_prev.",
@@ -418,6 +440,10 @@ _HINTS = {
             "reset-before candidate term": "that is the reset-before candidate. Reset-after: "
             "∂h~/∂h_prev = diag(1 - h~²) [diag(r) W_hh + diag((W_hh h_prev + b_hh) ∘ r(1 - r)) W_rh].",
             "σ' of the update gate left out": "the path through z needs σ': diag((h_prev - h~) ∘ z(1 - z)) W_zh.",
+            "forward pass run as reset-before": "your forward values come from the reset-before GRU: call "
+            'gru.step_forward(..., variant="reset_after"), whose cache\'s g7 is W_hh h_prev + b_hh.',
+            "finite differences instead of the derivative": "this is a finite-difference estimate (right to about "
+            "1e-10), not the derivative: write the three terms of the Jacobian you derived.",
         },
     ),
     "clip_by_global_norm": (
@@ -440,20 +466,29 @@ _HINTS = {
         {
             "clipped gradients": "clipping both gradients hides errors in large entries; compare the "
             "gradients as they are.",
-            "float32 differences": "in float32, x ± 1e-6 is rounded to about 1e-7: the difference quotient is "
-            "off by percents. Difference in float64.",
+            "float32 differences": "your check rejects every correct gradient: rounding swamps the difference "
+            "quotient. In float32, x ± 1e-6 is rounded to the nearest of numbers about 1e-7 apart (near 1), so the "
+            "step is off by percents; a step ε far below 1e-6 loses its digits the same way in float64. "
+            "Difference in float64, with ε near 1e-6.",
             "one-sided differences": "(f(x + ε) - f(x)) / ε is off by about ε f''/2, far above 1e-7 on a curved "
             "function. Use the centered difference (f(x + ε) - f(x - ε)) / 2ε.",
             "absolute error": "an absolute error passes any gradient of a function whose values are tiny. "
             "Divide by the scale: max|a - n| / max(1e-8, max(|a| + |n|)).",
             "mean relative error": "a mean hides one wrong entry among many. Take the largest error over the "
             "array: max|a - n| / max(1e-8, max(|a| + |n|)).",
+            "step ε far too large": "with a large ε the centered difference is off by about ε² f‴/6 (it is exact "
+            "only for quadratics): take ε near 1e-6.",
         },
     ),
 }
 
+# Mistakes that exist in one GRU variant only (elsewhere the code is right).
+ONLY_IN = {"b_hh not scaled by r": ("reset_after",)}
+
 SPECIMENS = {
-    (exercise, name): Mistake(name, exercise, partial(function, mistake=name), hint)
+    (exercise, name): Mistake(
+        name, exercise, partial(function, mistake=name), hint, ONLY_IN.get(name, ("reset_before", "reset_after"))
+    )
     for exercise, (function, hints) in _HINTS.items()
     for name, hint in hints.items()
 }
@@ -465,3 +500,87 @@ CORRECT = {exercise: function for exercise, (function, _) in _HINTS.items()}
 def mistakes_of(exercise):
     """The specimens of one exercise, in a fixed order."""
     return tuple(m for m in SPECIMENS.values() if m.exercise == exercise)
+
+
+# ----------------------------------------------------------------------------
+# Part III: the language model (its specimens join the tables above).
+
+
+def bits_per_character(scores, targets, mistake=None):
+    """The mean cross-entropy of the targets (N,) under softmax(scores) (N, C), in bits."""
+    rows = np.arange(len(targets))
+    if mistake == "no max subtracted":
+        probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        log_p = np.log(probs)
+    else:
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        if mistake == "log of the probabilities":
+            log_p = np.log(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True))
+        else:
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log-sum-exp
+    if mistake == "mean over every score":
+        one_hot = np.zeros_like(scores)
+        one_hot[rows, targets] = 1
+        nats = -np.mean(one_hot * log_p)
+    elif mistake == "sum, not mean":
+        nats = -log_p[rows, targets].sum()
+    else:
+        nats = -log_p[rows, targets].mean()
+    return nats if mistake == "nats, not bits" else nats / np.log(2)
+
+
+def temperature_probabilities(scores, temperature, mistake=None):
+    """softmax(scores / temperature) over each row of scores (N, C)."""
+    scaled = scores * temperature if mistake == "scores multiplied by the temperature" else scores / temperature
+    if mistake == "probabilities divided by the temperature":
+        scaled = scores
+    if mistake == "no max subtracted":
+        shifted = scaled
+    elif mistake == "one max for the whole array":
+        shifted = scaled - scaled.max()
+    else:
+        shifted = scaled - scaled.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    probs = e / e.sum(axis=0 if mistake == "normalised over the wrong axis" else 1, keepdims=True)
+    return probs / temperature if mistake == "probabilities divided by the temperature" else probs
+
+
+_LANGUAGE_MODEL_HINTS = {
+    "bits_per_character": (
+        bits_per_character,
+        {
+            "log of the probabilities": "the probability of an unlikely character rounds to 0, and log 0 = -inf. "
+            "Never take the log of ŷ: compute log ŷ directly, (o_i - m) - log Σ_j exp(o_j - m) (log-sum-exp).",
+            "no max subtracted": "for scores near 1000, exp overflows and the result is NaN. Subtract each "
+            "row's largest score first: log ŷ_i = (o_i - m) - log Σ_j exp(o_j - m), with m the row's maximum.",
+            "nats, not bits": "np.log is the natural logarithm: that is the cross-entropy in nats. Bits are "
+            "nats / ln 2 (or use np.log2 throughout).",
+            "sum, not mean": "you returned the total over the N characters. Bits *per character* is the mean: "
+            "divide by N.",
+            "mean over every score": "np.mean of one_hot * log ŷ divides by N·C, every entry of the array. "
+            "Pick each row's target, log ŷ[n, target_n], and average over the N rows only.",
+        },
+    ),
+    "temperature_probabilities": (
+        temperature_probabilities,
+        {
+            "no max subtracted": "at a low temperature o / τ is huge (here above 1000) and exp overflows. "
+            "Subtract each row's largest value of o / τ before exponentiating.",
+            "scores multiplied by the temperature": "divide the scores by the temperature, o / τ: a temperature "
+            "below 1 must sharpen the distribution, and multiplying flattens it instead.",
+            "probabilities divided by the temperature": "the temperature divides the scores inside the "
+            "exponential, softmax(o / τ); dividing the probabilities afterwards leaves rows that sum to 1/τ.",
+            "one max for the whole array": "subtract each row's own maximum (axis=1, keepdims=True). With one "
+            "maximum for the whole array, a row far below it underflows to 0 / 0.",
+            "normalised over the wrong axis": "each row is one distribution over the C characters: divide by "
+            "the sum over the row (axis=1), so that every row sums to 1.",
+        },
+    ),
+}
+_HINTS.update(_LANGUAGE_MODEL_HINTS)
+SPECIMENS.update(
+    ((exercise, name), Mistake(name, exercise, partial(function, mistake=name), hint))
+    for exercise, (function, hints) in _LANGUAGE_MODEL_HINTS.items()
+    for name, hint in hints.items()
+)
+CORRECT.update((exercise, function) for exercise, (function, _) in _LANGUAGE_MODEL_HINTS.items())

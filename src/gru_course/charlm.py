@@ -1,16 +1,18 @@
 """A character-level language model: a recurrent network reads a text one
 character at a time and, at every character, predicts the next one.
 
-The model. Character c(t) enters as a one-hot vector x(t) of size D = V, the
-vocabulary's size; the recurrent layer, :mod:`gru_course.rnn` or
-:mod:`gru_course.gru` (their fast ``forward`` and ``backward``), turns it into
-a state a(t); the affine output layer of :mod:`gru_course.output` turns a(t)
-into C = V scores o(t) for the next character; the loss is the softmax
-cross-entropy of o(t) against c(t + 1). Its parameters are the one dict of
+The model, in the book's notation. The character of step t enters as a
+one-hot vector x_t of size D = V, the vocabulary's size; the recurrent layer,
+:mod:`gru_course.rnn` or :mod:`gru_course.gru` (their fast ``forward`` and
+``backward``), turns it into the state h_t; the affine output layer of
+:mod:`gru_course.output` turns h_t into C = V scores o_t = W_oh h_t + b_o for
+the next character; the loss is the softmax cross-entropy of o_t against the
+character of step t + 1. Its parameters are the one dict of
 :func:`gru_course.train.init_params`, used here without reading any name.
 
-Why one-hot and not an embedding: the product W_x x(t) with a one-hot x(t)
-is column c(t) of every input weight W_x, so the input weights already are a
+Why one-hot and not an embedding: with a one-hot x_t, the product W x_t of
+every input weight W (W_hx, and the GRU's W_zx and W_rx) is the column of W
+that belongs to the character of step t, so the input weights already are a
 learned embedding of each character, one vector per gate. A separate
 embedding layer would add a layer, its backward and its parameters for
 nothing, with V about 80. The price is a (K·B, V) by (V, H) product per gate
@@ -127,10 +129,11 @@ def unigram_bits(training, held_out, size):
     """The baseline that ignores context: bits per character of the held-out
     ids under the training ids' character frequencies, with add-one smoothing,
 
-        p(c) = (n_c + 1) / (N + V),     bits = -(1/M) Σ_t log2 p(c_t),
+        p_i = (N_i + 1) / (N + V),     bits = -(1/M) Σ_t log2 p_{i_t},
 
-    n_c the count of id c among the N training ids, M the held-out ids.
-    Add-one keeps p(c) > 0 for a character the training text never shows.
+    N_i the count of id i among the N training ids, i_t the id of held-out
+    step t, M the number of held-out ids. Add-one keeps p_i > 0 for a
+    character the training text never shows.
 
     training, held_out: (N,) and (M,) ids in [0, size). size: V.
     Returns a float.
@@ -251,12 +254,12 @@ def init_params(model, vocabulary, hidden_size, rng, dtype=np.float64):
 def chunk_loss(model, params, inputs, targets, h0=None, variant=None):
     """The loss of one chunk, from a given first state, and its gradients.
 
-    inputs, targets: (K, B) ids; targets[k, b] is the character after inputs[k, b].
+    inputs, targets: (K, B) ids; targets[t, b] is the character after inputs[t, b].
     h0:      (B, H), the state the previous chunk ended in; None for zeros.
     variant: for :mod:`gru_course.gru` only.
 
     The loss is the mean cross-entropy per character, in nats,
-    L = (1/(K B)) Σ_k Σ_b -ln ŷ_k,b[target]: :func:`gru_course.output.loss`
+    L = (1/(K B)) Σ_t Σ_b -ln ŷ_t,b[target]: :func:`gru_course.output.loss`
     divided by K. Its gradient stops at h0 (truncated BPTT).
 
     Returns ``(loss, grads, h_last)``: a float, {name: ∂L/∂param} for every
@@ -354,8 +357,8 @@ def trace(model, params, vocabulary, text, *, variant=None):
 
     text: a str of T characters, encoded with ``vocabulary``.
     Returns a dict of (T, H) arrays, row t for the moment after reading
-    ``text[t]``: "states" a(t); for the GRU also "update_gates" z(t) and
-    "reset_gates" r(t).
+    ``text[t]``: "states" h_t; for the GRU also "update_gates" z_t and
+    "reset_gates" r_t.
     """
     layer, _ = train._split(model, params)
     ids = _vocabulary_of(model, layer, vocabulary).encode(text)

@@ -19,9 +19,11 @@ runs the learner's function on every case and returns a :class:`Verdict`:
 """
 
 import copy
+import inspect
 import traceback
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -33,8 +35,13 @@ TOLERANCE = 1e-8
 # Two implementations of the same mistake agree to rounding; a different mistake does not.
 SAME_MISTAKE = 1e-6
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
+# What a matrix product's shape error means, in a forward pass and in a backward pass.
 ROWS_ARE_EXAMPLES = (
     "Hint: rows are examples, so the equations' W x is `x @ W.T` in code (shapes (B, D) @ (D, H) -> (B, H))."
+)
+ROWS_GO_BACK = (
+    "Hint: rows are examples. Going back, Wᵀ v for every row is `v @ W`, with no .T (shapes (B, H) @ (H, D) "
+    "-> (B, D)); a weight's gradient sums the outer products over the batch: `da.T @ x` (H × D)."
 )
 
 
@@ -73,6 +80,7 @@ class Mistake:
     exercise: str
     function: object
     hint: str
+    variants: tuple = ("reset_before", "reset_after")  # the GRU variants in which it is a mistake
 
 
 @dataclass
@@ -102,6 +110,8 @@ class Exercise:
     tolerance: float = TOLERANCE
     mistakes: tuple = ()
     passing: str = "all outputs match on {cases}"  # the verdict's words for a right answer
+    shape_hint: str = ROWS_ARE_EXAMPLES  # said when the learner's matrix product has the wrong shapes
+    first: tuple = ()  # labels to compare before the others: the ones a mistake upstream spoils first
 
     def look(self, label):
         for prefix, hint in self.where_to_look.items():
@@ -138,12 +148,17 @@ def direct_call(fn, *args):
 def learner_call(exercise):
     """A ``call`` that runs learner code under the exercise's rules."""
 
+    # The bug zoo's function for this exercise is its answer too (with mistake=None).
+    zoo = tuple({m.function.func for m in exercise.mistakes if isinstance(m.function, partial)})
+    forbidden = exercise.forbidden + zoo
+
     def call(fn, *args):
         if not callable(fn):
             raise Problem(f"expected a function, got {type(fn).__name__}")
         handed_in = getattr(fn, "func", fn)  # a functools.partial of a forbidden function is one too
-        guard = Forbidding(exercise.forbidden, exercise.task, handed_in)
-        if any(handed_in is forbidden for forbidden in exercise.forbidden):
+        guard = Forbidding(forbidden, exercise.task, handed_in)
+        specimen = isinstance(fn, partial) and fn.keywords.get("mistake") is not None  # a known mistake
+        if any(handed_in is f for f in forbidden) and not specimen:
             raise Problem(guard.message(handed_in), any_case=True)
         try:
             with guard, np.errstate(all="ignore"), warnings.catch_warnings():
@@ -154,7 +169,7 @@ def learner_call(exercise):
         except ShortcutUsed as error:
             raise Problem(str(error), any_case=True) from None
         except Exception as error:  # any exception in learner code is explained, not re-raised
-            raise _explained(error) from None
+            raise _explained(error, exercise.shape_hint) from None
         if guard.attempts:
             raise Problem(guard.message(guard.attempts[0]), any_case=True)
         return result
@@ -162,11 +177,11 @@ def learner_call(exercise):
     return call
 
 
-def _explained(error):
+def _explained(error, shape_hint):
     frames = [f for f in traceback.extract_tb(error.__traceback__) if "gru_course" not in f.filename]
     where = f" (line {frames[-1].lineno}: `{frames[-1].line}`)" if frames and frames[-1].line else ""
     message = f"your function raised {type(error).__name__}: {error}{where}"
-    hint = ROWS_ARE_EXAMPLES if isinstance(error, ValueError) and "matmul" in str(error) else None
+    hint = shape_hint if isinstance(error, ValueError) and "matmul" in str(error) else None
     return Problem(message, signature=(type(error).__name__, str(error)), hint=hint)
 
 
@@ -219,7 +234,7 @@ def dict_outputs(label, value, keys):
         raise Problem(f"{label} should be a dict with keys {sorted(keys)}; got {type(value).__name__}")
     missing = sorted(set(keys) - set(value))
     if missing:
-        raise Problem(f"{label} is missing the keys {missing}")
+        raise Problem(f"{label} is missing the keys {missing}; it has {sorted(value, key=str)}")
     return {f"{label}[{key!r}]": _none_checked(f"{label}[{key!r}]", value[key]) for key in keys}
 
 
@@ -249,16 +264,30 @@ def difference(label, got, expected, tol):
     if array is None:
         return f"{label} should be an array of shape {expected.shape}; got {type(got).__name__}"
     if array.shape != expected.shape:
-        transposed = array.ndim == 2 and array.shape == expected.shape[::-1]
-        return f"{label} has shape {array.shape}, expected {expected.shape}" + (
-            " (it looks transposed)" if transposed else ""
-        )
+        return f"{label} has shape {array.shape}, expected {expected.shape}" + _shape_note(array.shape, expected.shape)
     if not np.isfinite(array).all():
         return f"{label} contains NaN or inf"
     error = relative_error(array, expected)
-    if not error <= tol:
-        return f"{label} is wrong: relative error {error:.1e} (tolerance {tol:.0e})"
-    return None
+    if error <= tol:
+        return None
+    message = f"{label} is wrong: relative error {error:.1e} (tolerance {tol:.0e})"
+    if (
+        array.ndim >= 2
+        and array.shape[-1] == array.shape[-2]
+        and relative_error(np.swapaxes(array, -1, -2), expected) <= tol
+    ):
+        return message + "; it is the transpose of the right answer"
+    if getattr(got, "dtype", None) in (np.float32, np.float16) and error < 1e-3:
+        return message + f"; it is {got.dtype}: compute in float64, as the inputs are"
+    return message
+
+
+def _shape_note(shape, expected):
+    if len(shape) == 2 and shape == expected[::-1]:
+        return " (it looks transposed)"
+    if len(shape) == len(expected) and shape[1:] == expected[1:] and shape[0] == expected[0] + 1:
+        return " (one too many along the first axis: did you include the initial state?)"
+    return ""
 
 
 def _same(a, b):
@@ -296,27 +325,63 @@ def judge(exercise, fn, hidden=False):
             return verdict.fail(first, *rest)
     batches = sorted({case["B"] for case in cases if "B" in case})
     shown = f" (B = {', '.join(map(str, batches))})" if batches else ""
-    what = f"the grader's {len(cases)} cases" if hidden else f"{len(cases)} random cases"
+    count = f"{len(cases)} cases" if len(cases) > 1 else "1 case"
+    what = f"the grader's {count}" if hidden else f"{len(cases)} random {count.split()[1]}"
     verdict.lines.append(exercise.passing.format(cases=f"{what}{shown}"))
     return verdict
 
 
 def _judge_case(exercise, fn, args):
     expected = exercise.run(direct_call, exercise.reference, copy.deepcopy(args))
+    given = copy.deepcopy(args)
     try:
-        got = exercise.run(learner_call(exercise), fn, copy.deepcopy(args))
+        got = exercise.run(learner_call(exercise), fn, given)
     except Problem as problem:
         mistake = _raising_alike(exercise, args, problem.signature) if problem.signature else None
         if mistake is not None or problem.hint is not None:
             hint = _known(mistake) if mistake else problem.hint
             raise Problem(f"{problem}\n  {hint}", any_case=problem.any_case) from None
         raise
-    for label, value in expected.items():
-        wrong = difference(label, got.get(label), value, exercise.tolerance)
+    ordered = [label for label in exercise.first if label in expected] + [
+        label for label in expected if label not in exercise.first
+    ]
+    for label in ordered:
+        wrong = difference(label, got.get(label), expected[label], exercise.tolerance)
         if wrong is not None:
             mistake = _matching_mistake(exercise, args, got, expected, label)
             hint = _known(mistake) if mistake else f"Where to look: {exercise.look(label)}"
             raise Problem(f"{wrong}\n  {hint}")
+    changed = _changed_input(args, given)
+    if changed is not None:
+        name = _parameter_name(fn, changed)
+        raise Problem(
+            f"your function changed its input {name} in place: the caller's array is different afterwards. "
+            "Compute into new arrays (x = x * 2, not x *= 2 or x[...] = ...)"
+        )
+
+
+def _changed_input(before, after):
+    """The position of the first argument that differs between two copies of the arguments, or None."""
+    for position, (old, new) in enumerate(zip(before, after, strict=True)):
+        if not _equal(old, new):
+            return position
+    return None
+
+
+def _equal(old, new):
+    if isinstance(old, dict):
+        return isinstance(new, dict) and old.keys() == new.keys() and all(_equal(old[k], new[k]) for k in old)
+    if isinstance(old, np.ndarray):
+        return isinstance(new, np.ndarray) and np.array_equal(old, new, equal_nan=True)
+    return True  # functions, numbers, Values: not the learner's to change
+
+
+def _parameter_name(fn, position):
+    try:
+        names = list(inspect.signature(fn).parameters)
+        return f"`{names[position]}`"
+    except (TypeError, ValueError, IndexError):
+        return f"number {position + 1}"
 
 
 def _known(mistake):
@@ -335,11 +400,16 @@ def _matching_mistake(exercise, args, got, expected, label):
     candidates = []
     for mistake in exercise.mistakes:
         outputs = _specimen_outputs(exercise, mistake, args)
-        if outputs is None:
-            continue
+        harmless = outputs is not None and all(
+            difference(key, outputs[key], value, exercise.tolerance) is None for key, value in expected.items()
+        )
+        if outputs is None or harmless:
+            continue  # no outputs, or the mistake does no harm in this case: it explains nothing here
         if all(key in got and _same(got[key], outputs[key]) for key in expected):
             return mistake
-        if label in outputs and _same(got[label], outputs[label]) and not _same(outputs[label], expected[label]):
+        # One wrong output alike is evidence when it is an array; a True/False verdict is not enough.
+        alike = label in outputs and _same(got[label], outputs[label]) and not _same(outputs[label], expected[label])
+        if alike and not isinstance(expected[label], bool | np.bool_):
             candidates.append(mistake)
     return candidates[0] if candidates else None
 

@@ -33,8 +33,12 @@ def adding_problem(batch, steps, rng, dtype=np.float64):
     in between.
 
     The baseline: always predicting 1 (the mean of the target) gives a mean
-    squared error of Var(u1 + u2) = 2 · 1/12 = 1/6 ≈ 0.167. A model that beats
-    it clearly has learned to use the markers.
+    squared error of Var(u1 + u2) = 2 · 1/12 = 1/6 ≈ 0.167. Beating it a little
+    does not prove that a model uses the markers: one that reads only the
+    values can predict the mean of the first half plus the mean of the second,
+    the best it can do without the markers, with a mean squared error of
+    2 · (1 - 2/T) / 12 for even T (0.133 at T = 10, 0.163 at T = 100). An error
+    far below that needs the markers.
 
     batch: B, a positive int. steps: T, an int >= 2. rng: a numpy Generator.
     dtype: float64 (default) or float32.
@@ -62,36 +66,39 @@ def copy_task(batch, steps, rng, symbols=4, length=3, dtype=np.float64):
     """A batch of the copy memory task: read ``length`` symbols, wait, then
     write them back when a cue appears.
 
-    With S = ``symbols``, K = ``length`` and T = ``steps``, every sequence is:
+    With A = ``symbols`` (the size of the alphabet), ℓ = ``length`` (the
+    number of symbols to copy) and T = ``steps``, every sequence is, by array
+    index (0-based):
 
     ====================  ====================  ====================
-    steps                 input x(t)            target y(t)
+    steps                 input x_t             target y_t
     ====================  ====================  ====================
-    0 ... K-1             symbols s1 ... sK     blank
-    K ... T-K-2           blank                 blank
-    T-K-1                 cue                   blank
-    T-K ... T-1           blank                 s1 ... sK
+    0 ... ℓ-1             symbols s_1 ... s_ℓ   blank
+    ℓ ... T-ℓ-2           blank                 blank
+    T-ℓ-1                 cue                   blank
+    T-ℓ ... T-1           blank                 s_1 ... s_ℓ
     ====================  ====================  ====================
 
-    The symbols s1 ... sK are drawn uniformly (with repetition) from 0 ... S-1.
-    The network must keep them for T - K steps, then output them in order.
+    The symbols s_1 ... s_ℓ are drawn uniformly (with repetition) from
+    0 ... A-1. The network must keep them for T - ℓ steps, then output them in
+    order.
 
-    Inputs are one-hot over D = S + 2 channels: 0 ... S-1 the symbols, S the
-    blank, S + 1 the cue. Targets are integer classes in 0 ... S: the symbols
-    and, at every step where nothing is to be recalled, the class S, "blank".
-    So the output layer has C = S + 1 classes, and the loss is a softmax
+    Inputs are one-hot over D = A + 2 channels: 0 ... A-1 the symbols, A the
+    blank, A + 1 the cue. Targets are integer classes in 0 ... A: the symbols
+    and, at every step where nothing is to be recalled, the class A, "blank".
+    So the output layer has C = A + 1 classes, and the loss is a softmax
     cross-entropy at every step (e.g. :func:`gru_course.output.loss`).
 
     The baseline: a model with no memory can still learn to output blank for
-    the first T - K steps, but must guess the K symbols, at cross-entropy
-    log S each: K · log S per sequence, summed over time (the convention of
+    the first T - ℓ steps, but must guess the ℓ symbols, at cross-entropy
+    log A each: ℓ · log A per sequence, summed over time (the convention of
     :mod:`gru_course.losses`).
 
-    batch: B, a positive int. steps: T, an int >= 2K + 1. rng: a numpy
-    Generator. symbols: S, an int >= 1. length: K, a positive int.
+    batch: B, a positive int. steps: T, an int >= 2ℓ + 1. rng: a numpy
+    Generator. symbols: A, an int >= 1. length: ℓ, a positive int.
     dtype: float64 (default) or float32, for xs.
 
-    Returns ``(xs, targets)``: xs (T, B, S + 2) of ``dtype`` and targets (T, B)
+    Returns ``(xs, targets)``: xs (T, B, A + 2) of ``dtype`` and targets (T, B)
     int64.
     """
     batch = _checks.positive_int("batch", batch)

@@ -48,33 +48,37 @@ def arrow(ax, start, end, label=None, color="black", label_offset=(0.0, 0.0)):
         ax.text(mx, my, label, ha="center", va="center", fontsize=9, color=color)
 
 
-def unrolled_rnn(steps=4, inputs=None):
+def unrolled_rnn(steps=4, inputs=None, targets=None):
     """The vanilla RNN unrolled over ``steps`` time steps.
 
     Bottom to top in each column: input x_t, state h_t = tanh(a_t), scores
-    o_t with prediction ŷ_t, and the loss L_t. Horizontal arrows carry the
-    state from one step to the next through W_hh. ``inputs`` optionally labels
-    the columns (e.g. the characters of a word). Returns the figure.
+    o_t with prediction ŷ_t, and the loss L_t, which compares ŷ_t with the
+    target y_t drawn above it. Every column is labelled with the weights it
+    uses, W_hx and W_oh, and horizontal arrows carry the state from one step to
+    the next through W_hh. ``inputs`` and ``targets`` optionally label the
+    columns (e.g. the characters of a word and of the word shifted by one).
+    Returns the figure.
     """
-    fig, ax = plt.subplots(figsize=(1.9 * steps + 1.6, 4.0))
-    rows = {"x": 0.0, "h": 1.3, "o": 2.6, "L": 3.7}
+    fig, ax = plt.subplots(figsize=(1.9 * steps + 1.6, 4.9))
+    rows = {"x": 0.0, "h": 1.3, "o": 2.6, "L": 3.7, "y": 4.8}
     box(ax, -0.6, rows["h"], "$h_0$", PALETTE["grey"], width=0.8)
     for t in range(1, steps + 1):
         cx = 1.9 * (t - 1) + 1.3
         name = f"$x_{{{t}}}$" if inputs is None else f"$x_{{{t}}}$ '{inputs[t - 1]}'"
+        target = f"$y_{{{t}}}$" if targets is None else f"$y_{{{t}}}$ '{targets[t - 1]}'"
         box(ax, cx, rows["x"], name, PALETTE["sky"], width=1.3)
         box(ax, cx, rows["h"], f"$h_{{{t}}}$", PALETTE["orange"])
         box(ax, cx, rows["o"], rf"$o_{{{t}}},\ \hat y_{{{t}}}$", PALETTE["green"], width=1.3)
         box(ax, cx, rows["L"], f"$L_{{{t}}}$", PALETTE["purple"])
-        first = t == 1
+        box(ax, cx, rows["y"], target, "white", width=1.3)
         for below, above, label in (("x", "h", "$W_{hx}$"), ("h", "o", "$W_{oh}$"), ("o", "L", None)):
-            shown = label if first else None  # weights are labelled in the first column only
-            arrow(ax, (cx, rows[below] + 0.3), (cx, rows[above] - 0.3), shown, label_offset=(0.3, 0))
-        prev_x = -0.6 + 0.4 if first else cx - 1.9 + 0.5
+            arrow(ax, (cx, rows[below] + 0.3), (cx, rows[above] - 0.3), label, label_offset=(0.3, 0))
+        arrow(ax, (cx, rows["y"] - 0.3), (cx, rows["L"] + 0.3))  # the target enters the loss
+        prev_x = -0.6 + 0.4 if t == 1 else cx - 1.9 + 0.5
         arrow(ax, (prev_x, rows["h"]), (cx - 0.5, rows["h"]), "$W_{hh}$", label_offset=(0, 0.2))
     ax.text(1.9 * (steps - 1) + 2.4, rows["L"], r"$L=\sum_t L_t$", va="center", fontsize=11)
     ax.set_xlim(-1.2, 1.9 * (steps - 1) + 3.6)
-    ax.set_ylim(-0.5, 4.2)
+    ax.set_ylim(-0.5, 5.3)
     ax.set_aspect("equal")
     ax.axis("off")
     fig.tight_layout()
@@ -210,11 +214,12 @@ def rnn_cell_backward():
     and the output layer's shares; W_ohᵀ carries it to the state, where it
     joins what step t+1 hands back, W_hhᵀ ∂L/∂a_{t+1}; the factor 1 - h_t² of
     tanh' gives ∂L/∂a_t, from which come the shares of W_hx, W_hh and b_h, the
-    gradient of the input x_t and the one handed to step t-1. The numbers in
-    brackets are the steps of the one-cell chapter. Returns the figure.
+    gradient of the input x_t and the part of ∂L/∂h_{t-1} that comes via cell t,
+    handed to step t-1. The numbers in brackets are the steps of the one-cell
+    chapter. Returns the figure.
     """
     fig, ax = plt.subplots(figsize=(10.0, 6.0))
-    col, left, right = 4.2, 0.5, 8.7
+    col, left, right = 4.2, 0.2, 8.7
     rows = {"L": 6.2, "o": 5.0, "h": 3.5, "a": 1.7, "x": 0.2}
     grad = r"\partial L/\partial "
     box(ax, col, rows["L"], "$L_t$", PALETTE["purple"], width=0.8)
@@ -222,7 +227,8 @@ def rnn_cell_backward():
     box(ax, col, rows["h"], f"${grad}h_t$", PALETTE["orange"], width=1.4)
     box(ax, col, rows["a"], f"${grad}a_t$", PALETTE["yellow"], width=1.4)
     box(ax, col, rows["x"], rf"${grad}x_t = W_{{hx}}^\top {grad}a_t$", PALETTE["sky"], width=3.0)
-    box(ax, left, rows["a"], rf"${grad}h_{{t-1}} = W_{{hh}}^\top {grad}a_t$", PALETTE["grey"], width=3.1)
+    via_cell = rf"${grad}h_{{t-1}}$ via cell $t$" + "\n" + rf"$= W_{{hh}}^\top {grad}a_t$"
+    box(ax, left, rows["a"], via_cell, PALETTE["grey"], width=2.5, height=0.9)
     box(ax, right, rows["h"], rf"$W_{{hh}}^\top {grad}a_{{t+1}}$", PALETTE["grey"], width=2.4)
     output_shares = rf"${grad}b_o\,|_t = {grad}o_t$" + "\n" + rf"${grad}W_{{oh}}\,|_t = {grad}o_t\, h_t^\top$"
     box(ax, right, rows["o"], output_shares, "#f2f2f2", width=3.6, height=0.9)
@@ -240,7 +246,7 @@ def rnn_cell_backward():
     arrow(ax, (right - 1.25, rows["h"]), (col + 0.75, rows["h"]), "+ from step $t+1$  (6)", label_offset=(0, 0.22))
     arrow(ax, (col, rows["h"] - 0.3), (col, rows["a"] + 0.3), r"$\circ\,(1 - h_t^2)$  (7)", label_offset=(0.8, 0))
     arrow(ax, (col + 0.75, rows["a"]), (right - 1.85, rows["a"]))
-    arrow(ax, (col - 0.75, rows["a"]), (left + 1.6, rows["a"]), "to step $t-1$  (11)", label_offset=(0, -0.22))
+    arrow(ax, (col - 0.75, rows["a"]), (left + 1.3, rows["a"]), "to step $t-1$  (11)", label_offset=(0, 0.22))
     arrow(ax, (col, rows["a"] - 0.3), (col, rows["x"] + 0.3), "(11)", label_offset=(0.35, 0))
     ax.set(xlim=(-1.2, 10.7), ylim=(-0.3, 6.6), aspect="equal")
     ax.set_axis_off()

@@ -28,7 +28,17 @@ returns the :class:`~gru_course.checking.Verdict` instead of printing it.
 import numpy as np
 
 from . import analysis, bugzoo, gradcheck, gru, losses, optim, output, rnn
-from .checking import Exercise, ExerciseFailed, Problem, Verdict, dict_outputs, guarded, outputs_of, returns  # noqa: F401 (re-exported for notebooks)
+from .checking import (  # noqa: F401 (re-exported for notebooks)
+    ROWS_GO_BACK,
+    Exercise,
+    ExerciseFailed,
+    Problem,
+    Verdict,
+    dict_outputs,
+    guarded,
+    outputs_of,
+    returns,
+)
 from .tape import Tape, Value
 
 STEP_CASES = (dict(B=1, D=3, H=4), dict(B=3, D=2, H=5), dict(B=2, D=4, H=3))
@@ -76,11 +86,11 @@ RNN_FORWARD = Exercise(
     mistakes=bugzoo.mistakes_of("rnn_forward"),
     task="write the loop over time",
     make_args=_rnn_forward_args,
-    run=returns("the states"),
+    run=returns("hs"),
     reference=_rnn_forward_reference,
     cases=SEQUENCE_CASES,
     hidden_cases=HIDDEN_SEQUENCE_CASES,
-    where_to_look={"the states": "h_t = tanh(x_t @ W_hx.T + h_{t-1} @ W_hh.T + b_h), for t = 1 ... T in order"},
+    where_to_look={"hs": "the states h_1 ... h_T, in order: h_t = tanh(x_t @ W_hx.T + h_{t-1} @ W_hh.T + b_h)"},
     forbidden=(rnn.forward, rnn.step_forward),
 )
 
@@ -133,6 +143,8 @@ RNN_STEP_BACKWARD = Exercise(
         "dh_prev": "∂L/∂h_{t-1} = da @ W_hh: W_hhᵀ da for every row",
     },
     forbidden=(rnn.step_backward, rnn.backward, rnn.truncated_backward, analysis.rnn_jacobian, *AUTODIFF),
+    shape_hint=ROWS_GO_BACK,
+    first=("grads['b_h']",),  # b_h's gradient is Σ da: wrong there means da itself is wrong
 )
 
 
@@ -159,11 +171,14 @@ RNN_BACKWARD = Exercise(
     cases=SEQUENCE_CASES,
     hidden_cases=HIDDEN_SEQUENCE_CASES,
     where_to_look={
-        "grads": "walk t = T ... 1: da_t = (dhs[t] + da_{t+1} @ W_hh) * (1 - h_t²), and add each step's share",
+        "grads": "walk the steps backwards, t = T-1 ... 0 in Python: da[t] = (dhs[t] + da[t+1] @ W_hh) * "
+        "(1 - hs[t]**2), and add each step's share; b_h's gradient is the sum of every da[t]",
         "dxs": "∂L/∂x_t = da_t @ W_hx at every step",
         "dh0": "∂L/∂h_0 = da_1 @ W_hh, what flows out of the first step",
     },
     forbidden=(rnn.backward, rnn.truncated_backward, *AUTODIFF),
+    shape_hint=ROWS_GO_BACK,
+    first=("grads['b_h']",),  # b_h's gradient is Σ da_t: wrong there means the recursion is wrong
 )
 
 
@@ -207,19 +222,23 @@ def _gru_step_backward(variant):
         w_hh = (
             "the reset multiplies after W_hh: ∂L/∂(W_hh h_prev + b_hh) = ḡ10 ∘ r, and ∂L/∂W_hh = (ḡ10 ∘ r).T @ h_prev"
         )
-    where = {f"grads['{k}']": hint for k, hint in (("W_z", update), ("b_z", update), ("W_r", reset), ("b_r", reset))}
-    where |= {"grads['W_hh']": w_hh, "grads['b_hh']": w_hh, "grads['W_h']": candidate, "grads['b_h']": candidate}
+    # the keys are label prefixes: "grads['W_z" covers W_zx and W_zh
+    where = {"grads['W_hh']": w_hh, "grads['b_hh']": w_hh, "grads['W_hx']": candidate, "grads['b_hx']": candidate}
+    where |= {f"grads['{k}": hint for k, hint in (("W_z", update), ("b_z", update), ("W_r", reset), ("b_r", reset))}
     where |= {
         "dx": "x feeds three products: add its W_zx, W_rx and W_hx terms",
         "dh_prev": "h_prev is used four times: directly (dh ∘ z), and through z, r and the candidate; add all four",
     }
     return Exercise(
         name=f"gru_step_backward ({variant})",
-        mistakes=bugzoo.mistakes_of("gru_step_backward"),
+        mistakes=tuple(m for m in bugzoo.mistakes_of("gru_step_backward") if variant in m.variants),
         task="write the backward pass of the step",
         make_args=make_args,
         run=returns("dx", "dh_prev", ("grads", GRU_KEYS)),
         reference=gru.step_backward,
+        shape_hint=ROWS_GO_BACK,
+        # each branch's bias gradient is its pre-activation's adjoint summed: where a mistake starts
+        first=("grads['b_zx']", "grads['b_rx']", "grads['b_hx']", "grads['b_hh']"),
         cases=STEP_CASES,
         hidden_cases=HIDDEN_STEP_CASES,
         where_to_look=where,
@@ -286,6 +305,7 @@ GRU_BACKWARD = Exercise(
         "dh0": "∂L/∂h_0 is what the first step hands back",
     },
     forbidden=(gru.backward, *AUTODIFF),
+    shape_hint=ROWS_GO_BACK,
 )
 
 
@@ -338,9 +358,10 @@ def _gru_jacobian(variant):
         cases=STEP_CASES,
         hidden_cases=HIDDEN_STEP_CASES,
         where_to_look={
-            "J": "three terms: diag(z), the path through z (with W_zh), and the path through h~ (and r); "
-            "rows index h_t, columns h_{t-1}"
+            "J": f"three terms: diag(z), the path through z (with W_zh), and the path through h~ (and r); rows "
+            f"index h_t, columns h_{{t-1}}; the forward values from gru.step_forward(..., variant={variant!r})"
         },
+        tolerance=1e-11,  # exact formulas agree to rounding; a finite-difference estimate does not
         forbidden=(
             analysis.gru_jacobian,
             analysis.sequence_jacobians,
@@ -386,6 +407,7 @@ CLIP = Exercise(
         "grads left unchanged": "do not modify the caller's arrays",
     },
     forbidden=(optim.clip_by_global_norm,),
+    tolerance=1e-6,  # PyTorch's max_norm / (norm + 1e-6) is right too
 )
 
 
@@ -400,8 +422,16 @@ def _probes(n, rng):
     def linear(v):
         return float(w @ v)
 
+    def quadratic(v):  # centered differences are exact here, whatever ε; one-sided ones are not
+        return float(np.sum(w * v**2))
+
     def tiny(v):
         return 1e-9 * curved(v)
+
+    mixing = rng.normal(size=(n, n)) / np.sqrt(n)
+
+    def coupled(v):  # every entry of v moves every term: a check must restore what it perturbs
+        return float(np.sum(np.sin(mixing @ v)))
 
     right = 3 * np.cos(3 * x) + x**2
     everywhere = right * (1 + 1e-5)
@@ -413,7 +443,9 @@ def _probes(n, rng):
     return {
         "a correct gradient of a curved function": (curved, x, right, True),
         "a correct gradient of a linear function": (linear, x, w, True),
+        "a correct gradient of a quadratic function": (quadratic, x, 2 * w * x, True),
         "a correct gradient of a function with tiny values": (tiny, x, 1e-9 * right, True),
+        "a correct gradient of a coupled function": (coupled, x, mixing.T @ np.cos(mixing @ x), True),
         "a gradient off by a factor 1 + 1e-5 everywhere": (curved, x, everywhere, False),
         "a gradient off by 5 in its largest entry": (curved, x, largest, False),
         "a gradient off by 1e-5 (relative) in one entry only": (curved, x, one_entry, False),
@@ -450,13 +482,15 @@ GRADCHECK = Exercise(
     cases=(dict(n=4), dict(n=60)),
     hidden_cases=(dict(n=9), dict(n=100)),
     where_to_look={
-        "your check's verdict on a correct": "a correct gradient must pass: centered differences in float64, "
-        "relative error max|a - n| / max(1e-8, max(|a| + |n|)) <= 1e-7",
+        "your check's verdict on a correct": "a correct gradient must pass: centered differences (f(x + ε) - "
+        "f(x - ε)) / 2ε in float64 with ε near 1e-6 (much larger is inexact, much smaller drowns in rounding), "
+        "each entry put back after it is perturbed, and the relative error max|a - n| / max(1e-8, max(|a| + |n|)) "
+        "<= 1e-7",
         "your check's verdict on a gradient": "a wrong gradient must fail: compare every entry, at the scale of "
         "the whole array, with the tolerance 1e-7",
     },
     forbidden=(gradcheck.numerical_gradient, gradcheck.gradcheck, gradcheck.expect_match),
-    passing="the right verdict on 7 kinds of gradient, in each of {cases}",
+    passing="the right verdict on 9 kinds of gradient, in each of {cases}",
 )
 
 
@@ -487,6 +521,8 @@ def exercise(name, variant=None):
         if variant is not None:
             raise TypeError(f"the {name} exercise has no variant; got variant={variant!r}")
         return entry
+    if variant is not None and variant not in gru.VARIANTS:
+        raise ValueError(f"variant must be one of {gru.VARIANTS}; got {variant!r}")
     return entry(variant or DEFAULT_VARIANT[name])
 
 
@@ -526,3 +562,91 @@ evaluate_keras_converter, check_keras_converter = _checker("keras_converter")
 evaluate_gru_jacobian, check_gru_jacobian = _checker("gru_jacobian")
 evaluate_clip_by_global_norm, check_clip_by_global_norm = _checker("clip_by_global_norm")
 evaluate_gradcheck, check_gradcheck = _checker("gradcheck")
+
+
+# ----------------------------------------------------------------------------
+# Part III: the language model (book/language_model.ipynb).
+
+from . import activations, charlm, train  # noqa: E402 (appended with these exercises)
+
+
+def _bits_args(rng, N, C, scale, offset=0.0, unlikely=False):
+    """Scores (N, C) around ``offset`` and targets (N,); with ``unlikely`` every target is
+    its row's least likely character, whose probability underflows when the scale is large."""
+    scores = offset + scale * rng.normal(size=(N, C))
+    targets = scores.argmin(axis=1) if unlikely else rng.integers(0, C, size=N)
+    return scores, targets
+
+
+BITS_PER_CHARACTER = Exercise(
+    name="bits_per_character",
+    mistakes=bugzoo.mistakes_of("bits_per_character"),
+    task="write the cross-entropy in bits",
+    make_args=_bits_args,
+    run=returns("bits"),
+    reference=lambda scores, targets: losses.softmax_cross_entropy(scores, targets)[0] / np.log(2),
+    cases=(
+        dict(N=1, C=3, scale=1.0),
+        dict(N=6, C=5, scale=2.0),
+        dict(N=4, C=4, scale=1.0, offset=1000.0),  # large scores
+        dict(N=5, C=6, scale=1000.0, unlikely=True),  # probabilities that round to 0
+    ),
+    hidden_cases=(
+        dict(N=9, C=84, scale=3.0),
+        dict(N=3, C=7, scale=1.0, offset=-900.0),
+        dict(N=2, C=5, scale=800.0, unlikely=True),
+    ),
+    where_to_look={
+        "bits": "-(1/N) Σ_n log2 ŷ_n[target_n], with log ŷ = (o - m) - log Σ exp(o - m) per row, m the row's "
+        "largest score, and log2 = log / ln 2"
+    },
+    forbidden=(
+        losses.softmax_cross_entropy,
+        output.loss,
+        charlm.bits_per_character,
+        charlm.chunk_loss,
+        train.sequence_cross_entropy,
+    ),
+)
+
+
+def _temperature_args(rng, N, C, temperature, scale=1.0, apart=0.0):
+    """Scores (N, C), row n shifted by n · ``apart``, and the temperature."""
+    return scale * rng.normal(size=(N, C)) + apart * np.arange(N)[:, None], temperature
+
+
+TEMPERATURE_PROBABILITIES = Exercise(
+    name="temperature_probabilities",
+    mistakes=bugzoo.mistakes_of("temperature_probabilities"),
+    task="write the softmax with a temperature",
+    make_args=_temperature_args,
+    run=returns("probabilities"),
+    reference=lambda scores, temperature: activations.softmax(scores / temperature),
+    cases=(
+        dict(N=1, C=4, temperature=1.0),
+        dict(N=3, C=5, temperature=2.0),
+        dict(N=1, C=6, temperature=0.01, scale=8.0),  # a low temperature: o / τ above 1000
+        dict(N=3, C=4, temperature=0.5, apart=1000.0),  # rows far apart
+    ),
+    hidden_cases=(
+        dict(N=5, C=84, temperature=0.7),
+        dict(N=2, C=3, temperature=0.02, scale=20.0),
+        dict(N=4, C=5, temperature=1.0, apart=-1500.0),
+    ),
+    where_to_look={
+        "probabilities": "row by row, exp(o / τ - m) / Σ exp(o / τ - m), with m the row's largest o / τ; "
+        "every row sums to 1"
+    },
+    forbidden=(
+        activations.softmax,
+        activations._softmax,
+        activations.softmax_jacobian,
+        losses.softmax_cross_entropy,
+        output.loss,
+    ),
+)
+
+EXERCISES["bits_per_character"] = BITS_PER_CHARACTER
+EXERCISES["temperature_probabilities"] = TEMPERATURE_PROBABILITIES
+evaluate_bits_per_character, check_bits_per_character = _checker("bits_per_character")
+evaluate_temperature_probabilities, check_temperature_probabilities = _checker("temperature_probabilities")

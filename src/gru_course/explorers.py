@@ -187,11 +187,12 @@ def gate_explorer():
         "gate-step",
         {"params": params, "x": x[0], "h_prev": h_prev[0]},
         GATE_CONTROLS,
-        "One step of a six-unit GRU. Move the update gate's bias: near −10 the new state (orange) is the "
-        "candidate (green); near +10 it is the old state (grey). Move the reset gate's bias: it changes "
-        "the candidate, by scaling what it sees of the old state.",
-        "Bars of the old state, the candidate and the new state of six units, with the gates as dots, "
-        "redrawn for the chosen gate biases.",
+        "One step of a six-unit GRU: bars of the old state (grey), the candidate (green) and the new "
+        "state (orange); the update gate as blue dots, the reset gate as red (vermillion) squares. Move "
+        "the update gate's bias: near −10 the new state is the candidate; near +10 it is the old state. "
+        "Move the reset gate's bias: it changes the candidate, by scaling what it sees of the old state.",
+        "Bars of the old state, the candidate and the new state of six units, with the update gate as "
+        "dots and the reset gate as squares, redrawn for the chosen gate biases.",
     )
     return Explorer(_kernel_explorer(GATE_CONTROLS, draw), page)
 
@@ -332,8 +333,9 @@ def gradient_flow_explorer():
         GRADIENT_FLOW_CONTROLS,
         "The norm of the gradient that a loss at the last step T sends back to the state h<sub>t</sub>, for a "
         "vanilla RNN (orange) and a GRU (blue) of 32 units, log scale. Raise the spectral radius of the "
-        "recurrent matrices: the RNN's gradient turns from vanishing to exploding. Raise the GRU's "
-        "update-gate bias: its gradient survives ever longer.",
+        "recurrent matrices: the RNN's gradient stops vanishing, and only for a large radius and a long "
+        "sequence does it grow (the saturating tanh holds it back). Raise the GRU's update-gate bias: its "
+        "gradient survives ever longer.",
         "Two curves of gradient norm against the step t, for the RNN and the GRU, redrawn for the chosen "
         "spectral radius, update-gate bias and length.",
     )
@@ -365,10 +367,13 @@ def gradient_flow_grid(radii=(0.6, 1.0, 1.5), biases=(0.0, 2.0, 4.0), steps=100)
 
 ADJOINTS = ("g1", "g2", "g3", "z", "g4", "g5", "g6", "r", "g7", "g8", "g9", "g10", "h_tilde", "g11", "g12")
 ADJOINTS += ("x", "h_prev")
+# The branch of the step each value lies on. g7 = r ∘ h_prev is the candidate's
+# recurrent input, and g12 = (1 - z) ∘ h~ carries the candidate into h: both are on
+# the candidate's path. g11 = z ∘ h_prev alone is the direct path.
 BRANCHES = {name: "update gate" for name in ("g1", "g2", "g3", "z")}
-BRANCHES |= {name: "reset gate" for name in ("g4", "g5", "g6", "r", "g7")}
-BRANCHES |= {name: "candidate" for name in ("g8", "g9", "g10", "h_tilde")}
-BRANCHES |= {"g11": "direct", "g12": "direct", "x": "inputs", "h_prev": "inputs"}
+BRANCHES |= {name: "reset gate" for name in ("g4", "g5", "g6", "r")}
+BRANCHES |= {name: "candidate" for name in ("g7", "g8", "g9", "g10", "h_tilde", "g12")}
+BRANCHES |= {"g11": "direct", "x": "inputs", "h_prev": "inputs"}
 BRANCH_COLORS = {
     "update gate": PALETTE["blue"],
     "reset gate": PALETTE["vermillion"],
@@ -584,8 +589,9 @@ def training_explorer():
         controls,
         "The long experiment shipped with the book: the training loss of a vanilla RNN (orange) and a GRU "
         "(blue) of 16 units on the adding problem, one line per seed, smoothed over 25 steps. Move the length "
-        "T: below the dashed baseline of 1/6 a model uses both marked numbers; the line below gives each "
-        "seed's error on fresh sequences after training.",
+        "T: at the dashed baseline of 1/6 a model ignores the marked numbers, a plateau near 1/12 means it "
+        "uses only the recent one, and near 0 it uses both; the line below gives each seed's error on fresh "
+        "sequences after training.",
         "Training-loss curves of the RNN and the GRU for each seed, for the chosen sequence length.",
     )
     return Explorer(_kernel_explorer(controls, draw_training), page)

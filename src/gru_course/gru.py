@@ -9,10 +9,21 @@ The equations, with σ the logistic sigmoid and ∘ the elementwise product::
     h~  = tanh(W_hx x + b_hx + r ∘ (W_hh h_prev + b_hh))   variant "reset_after"
     h   = z ∘ h_prev + (1 - z) ∘ h~
 
-"reset_before" is the form of Cho et al. (2014) and of the book's reference
-articles; "reset_after" is the form of cuDNN, ``torch.nn.GRU`` and Keras with
-``reset_after=True``. Each gate keeps an input bias and a hidden bias, as
-PyTorch does; except for b_hh in "reset_after", only their sum matters.
+Which state z weights: here z weights the old state, as in Cho et al.'s
+published paper (EMNLP 2014), the article "Feedforward and Backward Propagation
+in Gated Recurrent Unit (GRU)" (the g1 ... g12 chain), ``torch.nn.GRU`` and
+Keras. Chung et al. (2014), and after them the article "Only Numpy: Deriving
+Forward feed and Back Propagation in Gated Recurrent Neural Networks (GRU)",
+let their update gate weight the candidate: their z is this module's 1 - z,
+and their update-gate weights and biases are the negatives of these.
+
+Where the reset acts: "reset_before" is the form of Cho et al.'s published
+paper and of the article "Feedforward and Backward Propagation in Gated
+Recurrent Unit (GRU)"; "reset_after" is the form of cuDNN, ``torch.nn.GRU``
+and Keras with ``reset_after=True`` (Keras's documentation traces it to the
+first arXiv version of Cho et al.'s paper, 1406.1078v1). Each gate keeps an
+input bias and a hidden bias, as PyTorch does; except for b_hh in
+"reset_after", only their sum matters.
 
 Shapes: x (B, D), h (B, H), xs (T, B, D), hs (T, B, H). Weights are shaped as
 in the equations: W_*x (H, D), W_*h (H, H), so W x is ``x @ W.T`` on a batch.
@@ -84,6 +95,8 @@ def step_forward(x, h_prev, params, variant="reset_before"):
 
     Returns ``(h, cache)``: the new state h_t (B, H), and a dict with x,
     h_prev, g1 ... g12, z, r, h_tilde and h, each (B, H) (x is (B, D)).
+    The names are those of :data:`STEP_OPERATIONS`; in "reset_after", g7 and
+    g8 swap roles: g7 = W_hh h_prev + b_hh and g8 = r ∘ g7.
     """
     variant = _checks.choice("variant", variant, VARIANTS)
     x, h_prev, p = _checks.model_inputs(params, param_shapes, "x", x, "h_prev", h_prev)
@@ -236,9 +249,11 @@ def forward(xs, h0, params, variant="reset_before"):
     "reset_after"), plus one for the candidate in "reset_before".
 
     Layout: everything a step computes lives in ``blocks`` (4, T, B, H), block
-    first: [h~, z, r, kept]. Each block of each step is then a contiguous
-    (B, H) array, on which numpy is two to three times faster than on column
-    slices of a (B, 3H) array. In the cache, ``gates`` is (2, T, B, H) = [z, r].
+    first: [h~, z, r, g7], where g7 is the chain's g7 (r ∘ h_prev in
+    "reset_before", W_hh h_prev + b_hh in "reset_after"). Each block of each
+    step is then a contiguous (B, H) array, on which numpy is two to three
+    times faster than on column slices of a (B, 3H) array. In the cache,
+    ``gates`` is (2, T, B, H) = [z, r], and g7 is stored under "kept".
     """
     variant = _checks.choice("variant", variant, VARIANTS)
     xs, h0, p = _checks.model_inputs(params, param_shapes, "xs", xs, "h0", h0)
@@ -246,10 +261,11 @@ def forward(xs, h0, params, variant="reset_before"):
     hidden = h0.shape[1]
     fused = _fuse(p, variant)
     blocks = np.empty((4, steps, batch, hidden), dtype=xs.dtype)
-    pre, kept = blocks[:3], blocks[3]  # kept: r ∘ h_prev ("reset_before") or W_hh h_prev + b_hh
-    # The input part of every pre-activation, all steps at once, one matrix
-    # per block: pre[k, t] = W_kx x_t + b_k. Step t completes pre[:, t] in
-    # place, so that its blocks end up holding h~_t, z_t and r_t.
+    pre, g7 = blocks[:3], blocks[3]  # g7: r ∘ h_prev ("reset_before") or W_hh h_prev + b_hh
+    # pre[:, t] holds the pre-activations g10, g3, g6 of step t. First their
+    # input part, all steps at once, one matrix per block: W_hx x_t + b_hx (+ b_hh
+    # in "reset_before"), W_zx x_t + b_zx + b_zh, W_rx x_t + b_rx + b_rh. Step t
+    # completes pre[:, t] in place, so that its blocks end up holding h~_t, z_t, r_t.
     np.matmul(xs.reshape(steps * batch, -1), fused["W_x_T"], out=pre.reshape(3, steps * batch, hidden))
     pre += fused["b_x"]
     states = np.empty((steps + 1, batch, hidden), dtype=xs.dtype)  # h_0 ... h_T
@@ -267,12 +283,12 @@ def forward(xs, h0, params, variant="reset_before"):
         _fast_sigmoid(zr)
         if variant == "reset_before":
             # h~ = tanh(W_hx x + b_hx + b_hh + W_hh (r ∘ h_prev))
-            np.multiply(r, h, out=kept[t])
-            h_tilde += np.matmul(kept[t], fused["W_hh_T"], out=scratch)
+            np.multiply(r, h, out=g7[t])
+            h_tilde += np.matmul(g7[t], fused["W_hh_T"], out=scratch)
         else:
             # h~ = tanh(W_hx x + b_hx + r ∘ (W_hh h_prev + b_hh))
-            np.add(recurrent[2], fused["b_hh"], out=kept[t])
-            h_tilde += np.multiply(r, kept[t], out=scratch)
+            np.add(recurrent[2], fused["b_hh"], out=g7[t])
+            h_tilde += np.multiply(r, g7[t], out=scratch)
         np.tanh(h_tilde, out=h_tilde)
         # h = z ∘ h_prev + (1 - z) ∘ h~ = h~ + z ∘ (h_prev - h~)
         h = np.subtract(h, h_tilde, out=states[t + 1])
@@ -280,15 +296,16 @@ def forward(xs, h0, params, variant="reset_before"):
         h += h_tilde
     hs = states[1:]
     cache = {"kind": "gru.forward", "variant": variant, "params": p, "fused": fused, "xs": xs, "h0": h0}
-    cache.update(hs=hs, h_prevs=states[:-1], gates=pre[1:], h_tilde=pre[0], kept=kept)
+    cache.update(hs=hs, h_prevs=states[:-1], gates=pre[1:], h_tilde=pre[0], kept=g7)
     return hs, cache
 
 
 def backward(dhs, cache):
     """Backpropagation through time for :func:`forward`.
 
-    dhs:   (T, B, H) the gradient of the loss with respect to each returned
-           state, from the loss at that step only (not through later steps).
+    dhs:   (T, B, H) for each step, the gradient of that step's own loss term
+           with respect to its state, ∂L_t/∂h_t; not the total ∂L/∂h_t, which
+           also receives what flows back from later steps (backward adds that).
     cache: what :func:`forward` returned.
 
     Returns ``(dxs, dh0, grads)``: ∂L/∂xs (T, B, D), ∂L/∂h_0 (B, H), and the
@@ -299,69 +316,72 @@ def backward(dhs, cache):
     steps at once, the recurrence step by step, then the chunk's share of the
     weight gradients, one matrix product per block. The chunk's buffer stays
     small and in cache, and backward's working memory does not grow with T.
+    Names follow the book's chain: dg10, dg3, dg6 and dg7 are the adjoints of
+    g10, g3, g6 and g7 (the pre-activations of the candidate, z and r, and g7).
     """
     keys = ("xs", "h0", "hs", "h_prevs", "gates", "h_tilde", "kept")
     c = _checks.cache_from("cache", cache, "gru.forward", keys)
     hs, fused, after = c["hs"], c["fused"], c["variant"] == "reset_after"
     dhs = _checks.upstream_gradient("dhs", dhs, hs.shape, ("T", "B", "H"), hs)
     steps, batch, hidden = hs.shape
-    (z, r), h_tilde, h_prevs, kept = c["gates"], c["h_tilde"], c["h_prevs"], c["kept"]
+    (z, r), h_tilde, h_prevs, g7 = c["gates"], c["h_tilde"], c["h_prevs"], c["kept"]
     chunk = max(1, min(steps, 512 // batch))  # steps per chunk: enough rows for efficient products
     buffer = np.empty((4 if after else 3, chunk, batch, hidden), dtype=hs.dtype)
     dxs = np.empty(c["xs"].shape, dtype=hs.dtype)
     dh = np.empty_like(c["h0"])
-    dh_prev = np.zeros_like(c["h0"])
+    dh_later = np.zeros_like(c["h0"])  # what step t+1 hands back to h_t; zero after the last step
     scratch = np.empty_like(c["h0"])
     through = np.empty((len(fused["W_h"]), batch, hidden), dtype=hs.dtype)  # one term per W_*h
     sums = {}  # the weight gradients, summed chunk by chunk
     for stop in range(steps, 0, -chunk):
         span = slice(max(stop - chunk, 0), stop)
-        d = buffer[:, : span.stop - span.start]
+        work = buffer[:, : span.stop - span.start]
         # Stage 1, the chunk's steps at once (nothing here depends on later
-        # steps): the local derivatives, in blocks like the forward's,
-        # [a_h~, a_z, a_r] (a_* the pre-activations) and kept in "reset_after".
-        # Stage 2 multiplies each block in place by its incoming gradient,
-        # which turns it into ∂L/∂(that block).
-        d_cand, d_z, d_r = d[:3]
-        np.subtract(1, z[span], out=d_cand)
-        np.subtract(h_prevs[span], h_tilde[span], out=d_z)
-        d_z *= z[span]
-        d_z *= d_cand  # ∂h/∂a_z = (h_prev - h~) z (1 - z)
-        np.multiply(h_tilde[span], h_tilde[span], out=d_r)
-        np.subtract(1, d_r, out=d_r)
-        d_cand *= d_r  # ∂h/∂a_h~ = (1 - z)(1 - h~²)
-        np.subtract(1, r[span], out=d_r)
-        d_r *= r[span]  # σ'(a_r) = r (1 - r)
+        # steps): local derivatives (slopes), in blocks like the forward's:
+        # [g10, g3, g6] (the pre-activations of h~, z, r), and g7 in
+        # "reset_after". Stage 2 multiplies each block in place by its incoming
+        # gradient, which turns the slopes into the adjoints [dg10, dg3, dg6 (, dg7)].
+        slope_g10, slope_g3, slope_g6 = work[:3]
+        np.subtract(1, z[span], out=slope_g10)
+        np.subtract(h_prevs[span], h_tilde[span], out=slope_g3)
+        slope_g3 *= z[span]
+        slope_g3 *= slope_g10  # ∂h/∂g3 = (h_prev - h~) z (1 - z)
+        np.multiply(h_tilde[span], h_tilde[span], out=slope_g6)
+        np.subtract(1, slope_g6, out=slope_g6)
+        slope_g10 *= slope_g6  # ∂h/∂g10 = (1 - z)(1 - h~²)
+        np.subtract(1, r[span], out=slope_g6)
+        slope_g6 *= r[span]  # σ'(g6) = r (1 - r)
         if after:
-            d_r *= kept[span]  # ∂a_h~/∂a_r = kept r (1 - r)
-            d[3] = r[span]  # ∂a_h~/∂kept = r
+            slope_g6 *= g7[span]  # ∂g8/∂g6 = g7 r (1 - r), with g8 = r ∘ g7
+            work[3] = r[span]  # ∂g8/∂g7 = r
         else:
-            d_r *= h_prevs[span]  # ∂kept/∂a_r = h_prev r (1 - r)
+            slope_g6 *= h_prevs[span]  # ∂g7/∂g6 = h_prev r (1 - r), with g7 = r ∘ h_prev
         # Stage 2, the recurrence, from the chunk's last step back to its first.
         for i in reversed(range(span.stop - span.start)):
-            t, g = span.start + i, d[:, i]  # g: the blocks of step t
-            np.add(dhs[t], dh_prev, out=dh)  # ∂L/∂h_t: from the loss at t and from step t+1
-            g[:2] *= dh  # ∂L/∂a_h~ and ∂L/∂a_z
-            np.multiply(dh, z[t], out=dh_prev)  # h = z ∘ h_prev + ...: the direct path to h_prev
+            t, adjoints = span.start + i, work[:, i]  # the blocks of step t
+            np.add(dhs[t], dh_later, out=dh)  # ∂L/∂h_t: from the loss at t and from step t+1
+            adjoints[:2] *= dh  # the first two blocks now hold dg10 and dg3
+            dg10 = adjoints[0]
+            np.multiply(dh, z[t], out=dh_later)  # h = z ∘ h_prev + ...: the direct path to h_prev
             if after:
-                g[2:] *= g[0]  # ∂L/∂a_r and ∂L/∂kept, both from ∂L/∂a_h~
+                adjoints[2:] *= dg10  # dg6 and dg7, both from dg10 (= dg8)
             else:
-                dkept = np.matmul(g[0], fused["W_hh"], out=scratch)  # ∂L/∂kept, kept = r ∘ h_prev
-                g[2] *= dkept  # ∂L/∂a_r
-                dh_prev += np.multiply(dkept, r[t], out=dkept)  # the path through kept
-            # the paths through the recurrent products W_*h h_prev: ∂L/∂a_* W_*h
-            np.matmul(g[1:], fused["W_h"], out=through)
+                dg7 = np.matmul(dg10, fused["W_hh"], out=scratch)  # W_hhᵀ ḡ10, g7 = r ∘ h_prev
+                adjoints[2] *= dg7  # dg6
+                dh_later += np.multiply(dg7, r[t], out=dg7)  # the path through g7
+            # the paths through the recurrent products W_*h h_prev: dg3 W_zh, dg6 W_rh (, dg7 W_hh)
+            np.matmul(adjoints[1:], fused["W_h"], out=through)
             for term in through:
-                dh_prev += term
+                dh_later += term
         # Stage 3: the chunk's share of the parameter gradients, and its
-        # ∂L/∂x = Σ over the blocks h~, z, r of ∂L/∂a_* W_*x.
-        grads = _weight_gradients(c, d, span, sums)
-        rows = d.reshape(len(d), -1, hidden)  # one row per (step, batch element)
+        # ∂L/∂x = dg10 W_hx + dg3 W_zx + dg6 W_rx.
+        grads = _weight_gradients(c, work, span, sums)
+        rows = work.reshape(len(work), -1, hidden)  # one row per (step, batch element)
         dx = dxs[span].reshape(len(rows[0]), -1)
         np.matmul(rows[0], fused["W_x"][0], out=dx)
         dx += rows[1] @ fused["W_x"][1]
         dx += rows[2] @ fused["W_x"][2]
-    return dxs, dh_prev, grads
+    return dxs, dh_later, grads
 
 
 def _fuse(p, variant):
@@ -388,25 +408,25 @@ def _fuse(p, variant):
     return fused
 
 
-def _weight_gradients(c, d, span, sums):
+def _weight_gradients(c, adjoints, span, sums):
     """Add one chunk's share to the parameter gradients; return them by name.
 
-    d:    (3 or 4, n, B, H), the blocks ∂L/∂[a_h~, a_z, a_r (, kept)] of the
-          n steps ``span`` (a slice), as :func:`backward` leaves them.
-    sums: dict of running sums, updated in place; empty for the first chunk.
+    adjoints: (3 or 4, n, B, H), the blocks [dg10, dg3, dg6 (, dg7)] of the
+              n steps ``span`` (a slice), as :func:`backward` leaves them.
+    sums:     dict of running sums, updated in place; empty for the first chunk.
 
     Summing over steps and batch is, for a weight, one matrix product per
     block over the n·B rows (step, batch element); for a bias, a sum.
     """
-    hidden = d.shape[-1]
-    rows = d.reshape(len(d), -1, hidden)  # one row per (step, batch element)
+    hidden = adjoints.shape[-1]
+    rows = adjoints.reshape(len(adjoints), -1, hidden)  # one row per (step, batch element)
     by_column = rows.transpose(0, 2, 1)
     share = {
-        "x": np.matmul(by_column[:3], c["xs"][span].reshape(len(rows[0]), -1)),  # h~, z, r multiply x
-        "h": np.matmul(by_column[1:], c["h_prevs"][span].reshape(-1, hidden)),  # z, r (, kept): h_prev
-        "b": d.sum(axis=1).sum(axis=1),  # over the steps, then over the batch
+        "x": np.matmul(by_column[:3], c["xs"][span].reshape(len(rows[0]), -1)),  # g10, g3, g6 read x
+        "h": np.matmul(by_column[1:], c["h_prevs"][span].reshape(-1, hidden)),  # g3, g6 (, g7) read h_prev
+        "b": adjoints.sum(axis=1).sum(axis=1),  # over the steps, then over the batch
     }
-    if c["variant"] == "reset_before":  # W_hh multiplies kept = r ∘ h_prev
+    if c["variant"] == "reset_before":  # W_hh multiplies g7 = r ∘ h_prev (cached as "kept")
         share["hh"] = rows[0].T @ c["kept"][span].reshape(-1, hidden)
     for key, value in share.items():
         if key in sums:
@@ -429,19 +449,19 @@ def _weight_gradients(c, d, span, sums):
     if c["variant"] == "reset_before":  # b_hh adds like b_hx
         grads["W_hh"] = sums["hh"]
         grads["b_hh"] = db[0].copy()
-    else:  # W_hh h_prev + b_hh is the block kept
+    else:  # g7 = W_hh h_prev + b_hh is the fourth block
         grads["W_hh"] = dw_h[2]
         grads["b_hh"] = db[3]
     return {key: grads[key] for key in c["params"]}
 
 
-def _fast_sigmoid(a):
-    """In place σ(a) = (1 + tanh(a/2)) / 2: one transcendental, no overflow."""
-    a *= 0.5
-    np.tanh(a, out=a)
-    a += 1
-    a *= 0.5
-    return a
+def _fast_sigmoid(u):
+    """In place σ(u) = (1 + tanh(u/2)) / 2: one transcendental, no overflow."""
+    u *= 0.5
+    np.tanh(u, out=u)
+    u += 1
+    u *= 0.5
+    return u
 
 
 # ----------------------------------------------------------------------------

@@ -226,7 +226,8 @@ def forward(xs, h0, c0, params):
     Returns ``(hs, cache)`` with hs (T, B, H) the hidden states h_1 ... h_T;
     ``cache["cs"]`` (T, B, H) holds the cell states c_1 ... c_T. The input
     projections of all steps are one (batched) matrix product; each step then
-    needs one recurrent product, of h_prev with the four W_*h stacked.
+    needs one recurrent product, h_prev @ W_h.T with the four W_*h stacked in
+    W_h (4H, H).
 
     Layout: ``gates`` (4, T, B, H), block first: [c~, i, f, o], as
     gru.forward keeps its blocks. Each block of each step is a contiguous
@@ -246,12 +247,14 @@ def forward(xs, h0, c0, params):
     states[:, 0] = h0, c0
     tanh_cs = np.empty((steps, batch, hidden), dtype=xs.dtype)
     # Work buffers for one step, reused by every step.
-    recurrent = np.empty((4, batch, hidden), dtype=xs.dtype)  # W_*h h_prev per block
+    recurrent = np.empty((batch, 4 * hidden), dtype=xs.dtype)  # the four W_*h h_prev side by side
+    recurrent_blocks = recurrent.reshape(batch, 4, hidden).swapaxes(0, 1)  # the same, block first
     scratch = np.empty_like(h0)
     h, c = h0, c0
     for t in range(steps):
         a = gates[:, t]
-        a += np.matmul(h, fused["W_h_T"], out=recurrent)
+        np.matmul(h, fused["W_h_T"], out=recurrent)
+        a += recurrent_blocks
         # c~ = tanh(a_c~); i, f, o = σ(a) = (1 + tanh(a/2))/2, where the
         # halving is already in the sigmoid blocks' weights and biases
         np.tanh(a, out=a)
@@ -296,7 +299,7 @@ def backward(dhs, cache):
     dxs = np.empty(cache["xs"].shape, dtype=hs.dtype)
     dh, dc = np.empty_like(cache["h0"]), np.empty_like(cache["c0"])
     dh_prev, dc_prev = np.zeros_like(cache["h0"]), np.zeros_like(cache["c0"])
-    through = np.empty((4, batch, hidden), dtype=hs.dtype)  # one term per W_*h
+    side_by_side = np.empty((batch, 4 * hidden), dtype=hs.dtype)  # one step's blocks, for one product with W_h
     sums = {}  # the weight gradients, summed chunk by chunk
     for stop in range(steps, 0, -chunk):
         span = slice(max(stop - chunk, 0), stop)
@@ -315,8 +318,10 @@ def backward(dhs, cache):
             g[:3] *= dc  # ∂L/∂a_c~, ∂L/∂a_i and ∂L/∂a_f
             g[3] *= dh  # ∂L/∂a_o
             np.multiply(dc, forget[t], out=dc_prev)  # c_t = f ∘ c_{t-1} + ...: the path to c_{t-1}
-            # the paths through the recurrent products W_*h h_{t-1}: Σ ∂L/∂a_* W_*h
-            np.sum(np.matmul(g, fused["W_h"], out=through), axis=0, out=dh_prev)
+            # the paths through the recurrent products W_*h h_{t-1}: Σ ∂L/∂a_* W_*h,
+            # one product of the four blocks side by side (B, 4H) with W_h (4H, H)
+            np.copyto(side_by_side.reshape(batch, 4, hidden), g.swapaxes(0, 1))
+            np.matmul(side_by_side, fused["W_h"], out=dh_prev)
         # Stage 3: the chunk's share of the parameter gradients, and its
         # ∂L/∂x = Σ over the four blocks of ∂L/∂a_* W_*x.
         grads = _weight_gradients(cache, d, span, sums)
@@ -360,29 +365,29 @@ def _stacked(p, kind, side, order):
 
 
 def _fuse(p):
-    """Stack the weights block by block, in the order [c~, i, f, o] of the
-    fast path, so that one batched product serves all four gates.
+    """Stack the weights in the order [c~, i, f, o] of the fast path, so that
+    one product serves all four gates.
 
-    W_x (4, H, D) and W_h (4, H, H) are the (4H, D) and (4H, H) stacks of the
-    W_*x and W_*h, block by block (a (4H, H) product done as one batched
-    product of four (H, H) blocks keeps each block's result contiguous); the
-    backward uses them. The forward uses W_x_T, W_h_T and b (4, 1, 1, H), each
-    gate's two biases summed: contiguous transposes for ``h @ W.T``, which BLAS
-    does fastest on contiguous memory, with the blocks of i, f and o halved, so
-    that one tanh gives all four activations: σ(a) = (1 + tanh(a/2)) / 2.
-    Halving is exact in floating point.
+    W_h (4H, H) stacks the W_*h row-wise, like PyTorch's weight_hh in this
+    order; W_x (4, H, D) stacks the W_*x block by block, for batched products
+    that keep each block's result contiguous. The forward uses W_x_T (4, D, H), W_h_T
+    (H, 4H) and b (4, 1, 1, H), each gate's two biases summed: contiguous
+    transposes for ``x @ W.T``, which BLAS does fastest on contiguous memory,
+    with the blocks of i, f and o halved, so that one tanh gives all four
+    activations: σ(a) = (1 + tanh(a/2)) / 2. Halving is exact in floating point.
     """
     hidden = p["W_ih"].shape[0]
-    fused = {
-        "W_x": _stacked(p, "W", "x", _FUSED_ORDER).reshape(4, hidden, -1),
-        "W_h": _stacked(p, "W", "h", _FUSED_ORDER).reshape(4, hidden, hidden),
+    halves = np.array([1, 0.5, 0.5, 0.5], dtype=p["W_ih"].dtype)[:, None, None]  # c~, i, f, o
+    w_x = _stacked(p, "W", "x", _FUSED_ORDER).reshape(4, hidden, -1)
+    w_h = _stacked(p, "W", "h", _FUSED_ORDER).reshape(4, hidden, hidden)
+    biases = (_stacked(p, "b", "x", _FUSED_ORDER) + _stacked(p, "b", "h", _FUSED_ORDER)).reshape(4, 1, 1, hidden)
+    return {
+        "W_x": w_x,
+        "W_h": w_h.reshape(4 * hidden, hidden),
+        "W_x_T": np.ascontiguousarray(np.swapaxes(w_x * halves, 1, 2)),
+        "W_h_T": np.ascontiguousarray((w_h * halves).reshape(4 * hidden, hidden).T),
+        "b": biases * halves[..., None],
     }
-    halves = np.array([1, 0.5, 0.5, 0.5], dtype=fused["W_h"].dtype)[:, None, None]  # c~, i, f, o
-    for key in ("W_x", "W_h"):
-        fused[key + "_T"] = np.ascontiguousarray(np.swapaxes(fused[key] * halves, -1, -2))
-    biases = _stacked(p, "b", "x", _FUSED_ORDER) + _stacked(p, "b", "h", _FUSED_ORDER)
-    fused["b"] = (biases.reshape(4, hidden) * halves[..., 0])[:, None, None, :]
-    return fused
 
 
 def _weight_gradients(cache, d, span, sums):

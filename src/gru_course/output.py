@@ -7,6 +7,10 @@ whole sequence's loss and every gradient take three calls::
     loss, dhs, out_grads = output.loss(hs, targets, out_params)
     dxs, dh0, grads = rnn.backward(dhs, cache)
 
+``dhs[t]`` is only the output layer's part of ∂L/∂h_t, W_ohᵀ ∂L/∂o_t = ∂L_t/∂h_t
+(the gradient of step t's own loss); ``rnn.backward`` adds the part that comes
+back from the later steps.
+
 Shapes: states (T, B, H) or (B, H); W_oh (C, H); b_o (C,); scores (T, B, C)
 or (B, C); targets (T, B) or (B,) integer classes.
 """
@@ -53,8 +57,10 @@ def backward(dscores, cache):
     """Backward of :func:`forward`.
 
     dscores: ∂L/∂o, the shape of the scores. cache: what :func:`forward` returned.
-    Returns ``(dhs, grads)``: ∂L/∂h of the shape of hs, and {W_oh, b_o} gradients
-    summed over time and batch.
+    Returns ``(dhs, grads)``: W_ohᵀ ∂L/∂o for every state, of the shape of hs (the
+    part of ∂L/∂h that comes through this layer, ∂L_t/∂h_t at step t: not the part
+    through later steps of a recurrent model), and {W_oh, b_o} gradients summed over
+    time and batch.
     """
     cache = _checks.cache_from("cache", cache, "output.forward", ("hs", "params"))
     hs, w = cache["hs"], cache["params"]["W_oh"]
@@ -68,8 +74,10 @@ def backward(dscores, cache):
 def loss(hs, targets, params):
     """Softmax cross-entropy of the scores, summed over time, averaged over the batch.
 
-    Returns ``(loss, dhs, grads)``: the scalar loss, ∂L/∂h for every state
-    (the shape of hs), and the gradients of W_oh and b_o.
+    Returns ``(loss, dhs, grads)``: the scalar loss L = Σ_t L_t; for every state,
+    the gradient of its own step's loss, ``dhs[t]`` = ∂L_t/∂h_t = W_ohᵀ ∂L/∂o_t
+    (the shape of hs; only the output layer's part of ∂L/∂h_t, without what later
+    steps of a recurrent model add); and the gradients of W_oh and b_o.
     """
     scores, cache = forward(hs, params)
     value, dscores = losses.softmax_cross_entropy(scores, targets)

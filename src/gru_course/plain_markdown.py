@@ -145,6 +145,8 @@ class Book:
         if role == "eq":
             return f"({self.equations[content][1]})"
         if role == "numref":
+            if content in self.exercises:
+                return f"Exercise {self.exercises[content][1]}"
             return f"Fig. {self.figures[content][1]}"
         if role == "cite":
             cited = "; ".join(self.citations[key.strip()] for key in content.split(","))
