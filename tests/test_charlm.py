@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import CASE_IDS, CASES
-from gru_course import charlm, corpus, gru, optim, output, rnn, train
+from gru_course import charlm, corpus, gru, lstm, optim, output, rnn, train
 from gru_course.gradcheck import gradcheck
 
 FIXTURE = Path(__file__).parent / "data" / "moby_dick_120-122.txt"
@@ -44,6 +44,24 @@ def tiny(model, variant, rng, hidden=3, chars="ab c\n."):
 
 def extra(variant):
     return {} if variant is None else {"variant": variant}
+
+
+# The language model runs on every recurrent layer of the package.
+LM_CASES, LM_IDS = [*CASES, (lstm, None)], [*CASE_IDS, "lstm"]
+
+
+def forward_from_zero(model, xs, layer, variant):
+    """The layer's own forward from the zero state: (hs, cs), cs None but for the LSTM."""
+    zeros = np.zeros((xs.shape[1], layer[next(iter(layer))].shape[0]))
+    if model is lstm:
+        hs, cache = lstm.forward(xs, zeros, zeros, layer)
+        return hs, cache["cs"]
+    return model.forward(xs, zeros, layer, **extra(variant))[0], None
+
+
+def hidden_part(state):
+    """h of a carried state: the state itself, or the first of the LSTM's pair."""
+    return state[0] if isinstance(state, tuple) else state
 
 
 # ----------------------------------------------------------------------------
@@ -123,18 +141,21 @@ def test_chunks_read_every_position_once_with_its_next_character():
     assert np.array_equal(np.concatenate([t for _, t in read]), table[:, 1:].T)
 
 
-@pytest.mark.parametrize(("model", "variant"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("model", "variant"), LM_CASES, ids=LM_IDS)
 def test_chunk_after_chunk_with_the_carried_state_is_one_continuous_run(model, variant, rng, text, vocabulary):
     params = charlm.init_params(model, vocabulary, 4, rng)
     ids = vocabulary.encode(text)[:400]
     table = charlm.streams(ids, 3)
     layer = {k: v for k, v in params.items() if k not in train.READOUT_KEYS}
     xs = charlm.one_hot(table[:, :-1].T, vocabulary.size)
-    continuous, _ = model.forward(xs, np.zeros((3, 4)), layer, **extra(variant))
+    continuous, cells = forward_from_zero(model, xs, layer, variant)
     reader = charlm.Reader(ids, 3, 10)
     for stop in range(10, len(continuous) + 10, 10):
         reader.loss(model, params, *reader.next_chunk(), variant=variant)
-        np.testing.assert_array_equal(reader.state, continuous[min(stop, len(continuous)) - 1])
+        last = min(stop, len(continuous)) - 1
+        np.testing.assert_array_equal(hidden_part(reader.state), continuous[last])
+        if model is lstm:  # the cell state is carried too
+            np.testing.assert_array_equal(reader.state[1], cells[last])
 
 
 def test_the_reader_starts_the_text_again_from_the_zero_state(rng):
@@ -153,19 +174,21 @@ def test_the_reader_starts_the_text_again_from_the_zero_state(rng):
 # The model.
 
 
-@pytest.mark.parametrize(("model", "variant"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("model", "variant"), LM_CASES, ids=LM_IDS)
 def test_the_whole_models_gradient_matches_finite_differences(model, variant, rng):
     params, vocabulary = tiny(model, variant, rng)
     ids = vocabulary.encode("ab c. ba\nc a.b")
     (inputs, targets), *_ = charlm.chunks(ids, 2, 5)
     h0 = rng.normal(size=(2, 3))  # carried in from an earlier chunk: a constant here
+    if model is lstm:
+        h0 = (h0, rng.normal(size=(2, 3)))
     _, grads, _ = charlm.chunk_loss(model, params, inputs, targets, h0, variant=variant)
     report = gradcheck(lambda p: charlm.chunk_loss(model, p, inputs, targets, h0, variant=variant)[0], params, grads)
     assert report.passed, str(report)
     assert set(report.errors) == set(params)  # input weights, recurrent layer and output layer
 
 
-@pytest.mark.parametrize(("model", "variant"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("model", "variant"), LM_CASES, ids=LM_IDS)
 def test_from_the_zero_state_the_loss_is_the_trainers_per_character(model, variant, rng):
     params, vocabulary = tiny(model, variant, rng)
     inputs, targets = next(charlm.chunks(vocabulary.encode("ab c. ba\nc a.b a"), 3, 4))
@@ -174,7 +197,8 @@ def test_from_the_zero_state_the_loss_is_the_trainers_per_character(model, varia
     total, total_grads = train.sequence_cross_entropy(model, params, xs, targets, variant=variant)
     assert loss == pytest.approx(total / 4, rel=1e-12)
     assert all(np.allclose(grads[k], total_grads[k] / 4, rtol=1e-12, atol=1e-15) for k in params)
-    assert last.shape == (3, 3)
+    assert hidden_part(last).shape == (3, 3)
+    assert model is not lstm or (isinstance(last, tuple) and last[1].shape == (3, 3))
 
 
 def test_a_train_step_moves_the_parameters_and_returns_the_last_state(rng):
@@ -200,13 +224,13 @@ def test_trained_with_the_reader_a_gru_beats_the_unigram_baseline(text, vocabula
     assert bits < charlm.unigram_bits(ids, ids, vocabulary.size) - 0.5
 
 
-@pytest.mark.parametrize(("model", "variant"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("model", "variant"), LM_CASES, ids=LM_IDS)
 def test_bits_per_character_is_the_mean_cross_entropy_over_ln_2(model, variant, rng, text, vocabulary):
     params = charlm.init_params(model, vocabulary, 5, rng)
     ids = vocabulary.encode(text)[:300]
     layer = {k: v for k, v in params.items() if k not in train.READOUT_KEYS}
     xs = charlm.one_hot(ids[:-1, None], vocabulary.size)
-    hs, _ = model.forward(xs, np.zeros((1, 5)), layer, **extra(variant))
+    hs, _ = forward_from_zero(model, xs, layer, variant)
     scores, _ = output.forward(hs[:, 0], {k: params[k] for k in train.READOUT_KEYS})
     log_p = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
     mean_cross_entropy = -log_p[np.arange(len(ids) - 1), ids[1:]].mean()
@@ -238,7 +262,7 @@ def test_sampling_is_reproducible_from_the_seed(rng, vocabulary):
     assert draw(2) != first
 
 
-@pytest.mark.parametrize(("model", "variant"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("model", "variant"), LM_CASES, ids=LM_IDS)
 def test_near_zero_temperature_picks_the_most_likely_character(model, variant, rng, vocabulary):
     params = charlm.init_params(model, vocabulary, 8, rng)
     params[train.READOUT_KEYS[0]] *= 20  # spread the scores, so that no two are nearly tied
@@ -255,16 +279,26 @@ def test_near_zero_temperature_picks_the_most_likely_character(model, variant, r
 # What the units do.
 
 
-@pytest.mark.parametrize(("model", "variant"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize(("model", "variant"), LM_CASES, ids=LM_IDS)
 def test_trace_keeps_the_state_after_every_character(model, variant, rng, vocabulary):
     params = charlm.init_params(model, vocabulary, 6, rng)
     passage = "“Sir!—in God’s name!—sir?”"
     found = charlm.trace(model, params, vocabulary, passage, **extra(variant))
     layer = {k: v for k, v in params.items() if k not in train.READOUT_KEYS}
     xs = charlm.one_hot(vocabulary.encode(passage)[:, None], vocabulary.size)
-    hs, _ = model.forward(xs, np.zeros((1, 6)), layer, **extra(variant))
+    hs, cells = forward_from_zero(model, xs, layer, variant)
     assert np.array_equal(found["states"], hs[:, 0])
-    assert set(found) == ({"states"} if model is rnn else {"states", "update_gates", "reset_gates"})
+    kept = {rnn: {"states"}, gru: {"states", "update_gates", "reset_gates"}}.get(
+        model, {"states", "cells", "input_gates", "forget_gates", "output_gates"}
+    )
+    assert set(found) == kept
+    if model is lstm:  # against the step-by-step teaching version
+        h = c = np.zeros((1, 6))
+        for t, x in enumerate(xs):
+            h, c, cache = lstm.step_forward(x, h, c, layer)
+            assert np.array_equal(found["cells"][t], cells[t, 0])
+            for gate, name in (("i", "input_gates"), ("f", "forget_gates"), ("q", "output_gates")):
+                assert np.allclose(found[name][t], cache[gate][0], rtol=0, atol=1e-12)
     if model is gru:  # against the step-by-step teaching version
         h = np.zeros((1, 6))
         for t, x in enumerate(xs):
@@ -351,7 +385,7 @@ def test_streams_and_chunks_need_room_and_sizes():
 def test_the_model_needs_its_kind_of_params_and_inputs(rng):
     params, vocabulary = tiny(gru, None, rng)
     inputs, targets = next(charlm.chunks(vocabulary.encode("ab c. ba\nc a.b"), 2, 5))
-    with raises(TypeError, "model must be the module gru_course.rnn or gru_course.gru; got str"):
+    with raises(TypeError, "model must be the module gru_course.rnn, gru_course.gru or gru_course.lstm; got str"):
         charlm.chunk_loss("gru", params, inputs, targets)
     with raises(ValueError, f"params is missing the readout's {train.READOUT_KEYS[0]!r}"):
         charlm.chunk_loss(gru, gru.init_params(7, 3, rng), inputs, targets)
@@ -367,6 +401,11 @@ def test_the_model_needs_its_kind_of_params_and_inputs(rng):
         charlm.chunk_loss(gru, params, inputs, targets[:4])
     with raises(TypeError, "vocabulary must be a charlm.Vocabulary; got str"):
         charlm.init_params(gru, "abc", 3, rng)
+    lstm_params, _ = tiny(lstm, None, rng)
+    with raises(TypeError, "h0 of the LSTM must be the pair (h0, c0) of (B, H) arrays; got ndarray"):
+        charlm.chunk_loss(lstm, lstm_params, inputs, targets, np.zeros((2, 3)))
+    with raises(ValueError, "c0 must have shape (B, H) = (2, 3)", "got (2, 4)"):
+        charlm.chunk_loss(lstm, lstm_params, inputs, targets, (np.zeros((2, 3)), np.zeros((2, 4))))
 
 
 def test_sampling_and_tracing_need_the_models_vocabulary_and_sensible_settings(rng):

@@ -25,10 +25,10 @@ def reference_step(x, h, c, p):
     """The cell's equations written out directly, independently of the package."""
     i = sigmoid(x @ p["W_ix"].T + p["b_ix"] + h @ p["W_ih"].T + p["b_ih"])
     f = sigmoid(x @ p["W_fx"].T + p["b_fx"] + h @ p["W_fh"].T + p["b_fh"])
-    o = sigmoid(x @ p["W_ox"].T + p["b_ox"] + h @ p["W_oh"].T + p["b_oh"])
+    q = sigmoid(x @ p["W_qx"].T + p["b_qx"] + h @ p["W_qh"].T + p["b_qh"])
     c_tilde = np.tanh(x @ p["W_cx"].T + p["b_cx"] + h @ p["W_ch"].T + p["b_ch"])
     c = f * c + i * c_tilde
-    return o * np.tanh(c), c
+    return q * np.tanh(c), c
 
 
 def test_forward_computes_the_equations(rng):
@@ -51,7 +51,7 @@ def test_step_keeps_every_intermediate_of_the_chain(rng):
     for name in names:
         assert cache[name].shape == (B, H), name
     # the sums and products of the chain hold exactly as stated
-    for first, gate in ((1, "i"), (4, "f"), (7, "c"), (10, "o")):
+    for first, gate in ((1, "i"), (4, "f"), (7, "c"), (10, "q")):
         recurrent, from_input, total = (cache[f"g{first + k}"] for k in range(3))
         assert np.array_equal(recurrent, h0 @ params[f"W_{gate}h"].T + params[f"b_{gate}h"])
         assert np.array_equal(from_input, xs[0] @ params[f"W_{gate}x"].T + params[f"b_{gate}x"])
@@ -60,7 +60,7 @@ def test_step_keeps_every_intermediate_of_the_chain(rng):
     assert np.array_equal(cache["g14"], cache["i"] * cache["c_tilde"])
     assert np.array_equal(cache["c"], cache["g13"] + cache["g14"])
     assert np.array_equal(cache["g15"], np.tanh(cache["c"]))
-    assert np.array_equal(cache["h"], cache["o"] * cache["g15"])
+    assert np.array_equal(cache["h"], cache["q"] * cache["g15"])
 
 
 def test_named_backward_accumulates_where_values_are_reused(rng):
@@ -69,11 +69,11 @@ def test_named_backward_accumulates_where_values_are_reused(rng):
     _, _, cache = lstm.step_forward(xs[0], h0, c0, params)
     dh, dc = rng.normal(size=(2, B, H))
     d = lstm.step_backward_named(dh, dc, cache)
-    assert relative_error(d["c"], dc + dh * cache["o"] * (1 - cache["g15"] ** 2)) < 1e-15
+    assert relative_error(d["c"], dc + dh * cache["q"] * (1 - cache["g15"] ** 2)) < 1e-15
     assert relative_error(d["c_prev"], d["c"] * cache["f"]) < 1e-15
     for name, first in (("h_prev", 1), ("x", 2)):  # g1, g4, g7, g10 read h_prev; g2, g5, g8, g11 read x
         side = name[0]
-        uses = sum(d[f"g{first + 3 * k}"] @ params[f"W_{gate}{side}"] for k, gate in enumerate("ifco"))
+        uses = sum(d[f"g{first + 3 * k}"] @ params[f"W_{gate}{side}"] for k, gate in enumerate("ifcq"))
         assert relative_error(d[name], uses) < 1e-15, name
 
 
@@ -181,7 +181,7 @@ def test_float32_agrees_with_float64(rng):
     xs32, h0_32, c0_32, dhs32 = (a.astype(np.float32) for a in (xs, h0, c0, dhs))
     hs32, cache32 = lstm.forward(xs32, h0_32, c0_32, {k: v.astype(np.float32) for k, v in params.items()})
     dxs32, _, dc0_32, grads32 = lstm.backward(dhs32, cache32)
-    assert hs32.dtype == dxs32.dtype == grads32["W_oh"].dtype == np.float32
+    assert hs32.dtype == dxs32.dtype == grads32["W_qh"].dtype == np.float32
     pairs = [(hs32, hs), (cache32["cs"], cache["cs"]), (dxs32, dxs), (dc0_32, dc0), (grads32["W_fh"], grads["W_fh"])]
     for single, double in pairs:
         assert relative_error(single, double) < 1e-5
@@ -227,7 +227,7 @@ def test_open_forget_gate_keeps_the_cell_state_and_its_gradient(rng):
         h, c, step_cache = lstm.step_forward(x, h, c, params)
         caches.append(step_cache)
     assert relative_error(c, c0) < 1e-10
-    assert relative_error(hs[-1], caches[-1]["o"] * np.tanh(c0)) < 1e-10
+    assert relative_error(hs[-1], caches[-1]["q"] * np.tanh(c0)) < 1e-10
     # the gradient sent into c_T reaches c_0 unchanged
     sent = rng.normal(size=c0.shape)
     dh, dc = np.zeros_like(h0), sent
@@ -294,12 +294,12 @@ def test_round_trip_is_exact(rng):
 
 
 def test_gate_order_is_i_f_g_o():
-    """PyTorch stacks rows as input, forget, cell (candidate), output: blocks 0, 1, 2, 3."""
+    """PyTorch stacks rows as input, forget, cell (candidate), output: blocks 0, 1, 2, 3 (i, f, c, q here)."""
     hidden, inputs = 2, 3
     block = np.repeat(np.arange(4.0), hidden)  # 0 0 1 1 2 2 3 3
     weight_ih, weight_hh = np.outer(block, np.ones(inputs)), np.outer(block, np.ones(hidden))
     params = lstm.params_from_pytorch(weight_ih, weight_hh, block + 10, block + 20)
-    for index, gate in enumerate("ifco"):
+    for index, gate in enumerate("ifcq"):  # PyTorch's g is our candidate c, its o our q
         expected = {f"W_{gate}x": index, f"W_{gate}h": index, f"b_{gate}x": index + 10, f"b_{gate}h": index + 20}
         for name, value in expected.items():
             assert np.all(params[name] == value), name

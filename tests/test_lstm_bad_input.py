@@ -59,8 +59,8 @@ def test_missing_misshapen_or_unexpected_parameter(case):
     missing = {k: v for k, v in params.items() if k != "b_fh"}
     with raises(ValueError, "params is missing 'b_fh' (expected shape (H) = (5,))"):
         lstm.forward(xs, h0, c0, missing)
-    with raises(ValueError, "params['W_ox'] must have shape (H, D) = (5, 3); got (5, 4)"):
-        lstm.forward(xs, h0, c0, {**params, "W_ox": np.zeros((H, 4))})
+    with raises(ValueError, "params['W_qx'] must have shape (H, D) = (5, 3); got (5, 4)"):
+        lstm.forward(xs, h0, c0, {**params, "W_qx": np.zeros((H, 4))})
     with raises(ValueError, "params has unexpected keys ['W_hx']"):  # a GRU name in an LSTM
         lstm.forward(xs, h0, c0, {**params, "W_hx": np.zeros((H, D))})
     with raises(TypeError, "params must be a dict of named arrays; got list"):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import CASE_IDS, CASES
-from gru_course import data, gru, optim, output, rnn
+from gru_course import data, gru, lstm, optim, output, rnn
 from gru_course.gradcheck import gradcheck
 from gru_course.train import evaluate, init_params, last_step_mse, sequence_cross_entropy, train
 
@@ -52,6 +52,23 @@ def test_loss_gradients_match_finite_differences(model, variant, rng):
     _, grads = sequence_cross_entropy(model, params, xs, targets, variant=variant)
     report = gradcheck(lambda a: sequence_cross_entropy(model, a, xs, targets, variant=variant)[0], params, grads)
     assert report.passed, str(report)
+
+
+def test_the_lstm_trains_through_the_same_losses(rng):
+    """The LSTM starts from h0 = c0 = 0; both losses' gradients match finite differences."""
+    params = init_params(lstm, 2, 4, 1, rng)
+    xs, targets = data.adding_problem(3, 5, rng)
+    loss, grads = last_step_mse(lstm, params, xs, targets)
+    layer = {k: v for k, v in params.items() if k not in ("W_oh", "b_o")}
+    hs, _ = lstm.forward(xs, np.zeros((3, 4)), np.zeros((3, 4)), layer)
+    assert loss == pytest.approx(np.mean((hs[-1] @ params["W_oh"].T + params["b_o"] - targets) ** 2), rel=1e-12)
+    assert gradcheck(lambda a: last_step_mse(lstm, a, xs, targets)[0], params, grads).passed
+    params = init_params(lstm, 5, 4, 4, rng)
+    xs, targets = data.copy_task(3, 6, rng, symbols=3, length=2)
+    _, grads = sequence_cross_entropy(lstm, params, xs, targets)
+    assert gradcheck(lambda a: sequence_cross_entropy(lstm, a, xs, targets)[0], params, grads).passed
+    with raises(ValueError, "variant is only for gru_course.gru; got 'reset_after' with gru_course.lstm"):
+        last_step_mse(lstm, params, xs[:, :, :5], targets, variant="reset_after")
 
 
 def test_sequence_cross_entropy_is_output_loss_of_the_states(rng):
@@ -168,9 +185,9 @@ def test_progress_bar_shows_unless_turned_off_or_on_ci(rng, capsys, monkeypatch)
 
 def test_model_must_be_a_recurrent_module(rng):
     params = init_params(gru, 2, 3, 1, rng)
-    with raises(TypeError, "model must be the module gru_course.rnn or gru_course.gru; got str"):
+    with raises(TypeError, "model must be the module gru_course.rnn, gru_course.gru or gru_course.lstm; got str"):
         train("gru", params, adding_batches(2, 4, rng), last_step_mse, optim.Adam(0.1), 1)
-    with raises(TypeError, "model must be the module gru_course.rnn or gru_course.gru; got gru_course.output"):
+    with raises(TypeError, "model must be the module gru_course.rnn, gru_course.gru or", "got gru_course.output"):
         init_params(output, 2, 3, 1, rng)
 
 

@@ -143,8 +143,8 @@ def lstm_jacobian(x, h_prev, c_prev, params):
         ∂c/∂h_prev = diag(c_prev ∘ f(1-f)) W_fh + diag(c~ ∘ i(1-i)) W_ih
                      + diag(i ∘ (1-c~²)) W_ch
         ∂c/∂c_prev = diag(f)
-        ∂h/∂h_prev = diag(tanh(c) ∘ o(1-o)) W_oh + diag(o ∘ (1-tanh²(c))) ∂c/∂h_prev
-        ∂h/∂c_prev = diag(o ∘ (1-tanh²(c))) ∂c/∂c_prev
+        ∂h/∂h_prev = diag(tanh(c) ∘ q(1-q)) W_qh + diag(q ∘ (1-tanh²(c))) ∂c/∂h_prev
+        ∂h/∂c_prev = diag(q ∘ (1-tanh²(c))) ∂c/∂c_prev
 
     x (B, D), h_prev (B, H), c_prev (B, H). Returns (B, 2H, 2H), the blocks
     [[∂h/∂h_prev, ∂h/∂c_prev], [∂c/∂h_prev, ∂c/∂c_prev]]: rows index the new
@@ -154,13 +154,13 @@ def lstm_jacobian(x, h_prev, c_prev, params):
 
     _, _, step = lstm.step_forward(x, h_prev, c_prev, params)
     p = step["params"]
-    i, f, o, c_tilde, tanh_c = (step[k] for k in ("i", "f", "o", "c_tilde", "g15"))
+    i, f, q, c_tilde, tanh_c = (step[k] for k in ("i", "f", "q", "c_tilde", "g15"))
     c_from_h = (
         (step["c_prev"] * f * (1 - f))[:, :, None] * p["W_fh"]
         + (c_tilde * i * (1 - i))[:, :, None] * p["W_ih"]
         + (i * (1 - c_tilde * c_tilde))[:, :, None] * p["W_ch"]
     )
     c_from_c = f[:, :, None] * np.eye(f.shape[1], dtype=f.dtype)  # diag(f)
-    h_from_c_t = (o * (1 - tanh_c * tanh_c))[:, :, None]  # ∂h_t/∂c_t, a diagonal
-    h_from_h = (tanh_c * o * (1 - o))[:, :, None] * p["W_oh"] + h_from_c_t * c_from_h
+    h_from_c_t = (q * (1 - tanh_c * tanh_c))[:, :, None]  # ∂h_t/∂c_t, a diagonal
+    h_from_h = (tanh_c * q * (1 - q))[:, :, None] * p["W_qh"] + h_from_c_t * c_from_h
     return np.block([[h_from_h, h_from_c_t * c_from_c], [c_from_h, c_from_c]])

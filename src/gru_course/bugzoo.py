@@ -226,6 +226,35 @@ def keras_converter(kernel, recurrent_kernel, bias, mistake=None):
     return params
 
 
+def lstm_step_backward(dh, dc, cache, mistake=None):
+    """The backward pass of one LSTM step: (dx, dh_prev, dc_prev, grads)."""
+    p, x, h_prev, c_prev = cache["params"], cache["x"], cache["h_prev"], cache["c_prev"]
+    i, f, q, c_tilde = cache["i"], cache["f"], cache["q"], cache["c_tilde"]
+    tanh_c = np.tanh(cache["c"])
+    dq = dh * (cache["c"] if mistake == "output gate read from c, not tanh(c)" else tanh_c)
+    if mistake == "tanh(c) path left out":
+        dc_total = dc  # only what comes from the next step
+    elif mistake == "gradient from the next step ignored":
+        dc_total = dh * q * (1 - tanh_c**2)  # only what comes through h = q ∘ tanh(c)
+    else:
+        dc_total = dc + dh * q * (1 - tanh_c**2)  # c_t is used twice: by the next step and by tanh(c_t)
+    dg3 = dc_total * c_tilde * i * (1 - i)  # ∂L/∂(input gate's pre-activation)
+    df = dc_total * c_prev
+    dg6 = df if mistake == "σ' of the forget gate left out" else df * f * (1 - f)
+    dg9 = dc_total * i * (1 - c_tilde**2)  # ∂L/∂(candidate cell's pre-activation)
+    dg12 = dq * q * (1 - q)  # ∂L/∂(output gate's pre-activation)
+    grads = {}
+    for gate, dg in (("i", dg3), ("f", dg6), ("c", dg9), ("q", dg12)):
+        grads[f"W_{gate}x"], grads[f"W_{gate}h"] = dg.T @ x, dg.T @ h_prev
+        grads[f"b_{gate}x"], grads[f"b_{gate}h"] = dg.sum(axis=0), dg.sum(axis=0)
+    dx = dg3 @ p["W_ix"] + dg6 @ p["W_fx"] + dg9 @ p["W_cx"] + dg12 @ p["W_qx"]
+    uses = [dg12 @ p["W_qh"], dg9 @ p["W_ch"], dg6 @ p["W_fh"], dg3 @ p["W_ih"]]  # h_prev's four products
+    if mistake == "overwritten h_prev gradient":  # `=` instead of `+=`: the last use wins
+        uses = uses[-1:]
+    dc_prev = dc_total if mistake == "forget gate left out of dc_prev" else dc_total * f
+    return dx, sum(uses), dc_prev, grads
+
+
 # ----------------------------------------------------------------------------
 # Part III: gradients over time.
 
@@ -306,6 +335,49 @@ def gradcheck(f, x, analytic, eps=1e-6, tol=1e-7, mistake=None):
     else:
         error = diff.max() / max(1e-8, size.max())
     return bool(error <= tol)
+
+
+# ----------------------------------------------------------------------------
+# Part III: the language model.
+
+
+def bits_per_character(scores, targets, mistake=None):
+    """The mean cross-entropy of the targets (N,) under softmax(scores) (N, C), in bits."""
+    rows = np.arange(len(targets))
+    if mistake == "no max subtracted":
+        probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        log_p = np.log(probs)
+    else:
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        if mistake == "log of the probabilities":
+            log_p = np.log(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True))
+        else:
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log-sum-exp
+    if mistake == "mean over every score":
+        one_hot = np.zeros_like(scores)
+        one_hot[rows, targets] = 1
+        nats = -np.mean(one_hot * log_p)
+    elif mistake == "sum, not mean":
+        nats = -log_p[rows, targets].sum()
+    else:
+        nats = -log_p[rows, targets].mean()
+    return nats if mistake == "nats, not bits" else nats / np.log(2)
+
+
+def temperature_probabilities(scores, temperature, mistake=None):
+    """softmax(scores / temperature) over each row of scores (N, C)."""
+    scaled = scores * temperature if mistake == "scores multiplied by the temperature" else scores / temperature
+    if mistake == "probabilities divided by the temperature":
+        scaled = scores
+    if mistake == "no max subtracted":
+        shifted = scaled
+    elif mistake == "one max for the whole array":
+        shifted = scaled - scaled.max()
+    else:
+        shifted = scaled - scaled.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    probs = e / e.sum(axis=0 if mistake == "normalised over the wrong axis" else 1, keepdims=True)
+    return probs / temperature if mistake == "probabilities divided by the temperature" else probs
 
 
 # ----------------------------------------------------------------------------
@@ -430,6 +502,21 @@ _HINTS = {
             "candidate sits inside the reset, so b_hh cannot be merged: keep bias[1] as the b_*h.",
         },
     ),
+    "lstm_step_backward": (
+        lstm_step_backward,
+        {
+            "tanh(c) path left out": "c_t is used twice, by the next step (dc) and by h_t = q ∘ tanh(c_t): "
+            "c̄ = dc + dh ∘ q ∘ (1 - tanh²(c_t)). You kept only dc.",
+            "gradient from the next step ignored": "c̄ starts from dc, the gradient that the next step sends back "
+            "into c_t: c̄ = dc + dh ∘ q ∘ (1 - tanh²(c_t)). You kept only the path through tanh(c_t).",
+            "forget gate left out of dc_prev": "c_t = f ∘ c_{t-1} + i ∘ c~: c_{t-1} receives c̄ ∘ f, not c̄ itself.",
+            "σ' of the forget gate left out": "∂L/∂f = c̄ ∘ c_{t-1} must go through the sigmoid: ḡ6 = f̄ ∘ f (1 - f).",
+            "overwritten h_prev gradient": "h_prev feeds four products (W_ih, W_fh, W_ch, W_qh), so dh_prev is the "
+            "sum of four terms: `+=`, never `=`.",
+            "output gate read from c, not tanh(c)": "h = q ∘ tanh(c): the output gate's gradient is "
+            "q̄ = dh ∘ tanh(c_t), not dh ∘ c_t.",
+        },
+    ),
     "gru_jacobian": (
         gru_jacobian_reset_after,
         {
@@ -480,72 +567,6 @@ _HINTS = {
             "only for quadratics): take ε near 1e-6.",
         },
     ),
-}
-
-# Mistakes that exist in one GRU variant only (elsewhere the code is right).
-ONLY_IN = {"b_hh not scaled by r": ("reset_after",)}
-
-SPECIMENS = {
-    (exercise, name): Mistake(
-        name, exercise, partial(function, mistake=name), hint, ONLY_IN.get(name, ("reset_before", "reset_after"))
-    )
-    for exercise, (function, hints) in _HINTS.items()
-    for name, hint in hints.items()
-}
-
-# The correct version of every exercise, written as a learner would.
-CORRECT = {exercise: function for exercise, (function, _) in _HINTS.items()}
-
-
-def mistakes_of(exercise):
-    """The specimens of one exercise, in a fixed order."""
-    return tuple(m for m in SPECIMENS.values() if m.exercise == exercise)
-
-
-# ----------------------------------------------------------------------------
-# Part III: the language model (its specimens join the tables above).
-
-
-def bits_per_character(scores, targets, mistake=None):
-    """The mean cross-entropy of the targets (N,) under softmax(scores) (N, C), in bits."""
-    rows = np.arange(len(targets))
-    if mistake == "no max subtracted":
-        probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-        log_p = np.log(probs)
-    else:
-        shifted = scores - scores.max(axis=1, keepdims=True)
-        if mistake == "log of the probabilities":
-            log_p = np.log(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True))
-        else:
-            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log-sum-exp
-    if mistake == "mean over every score":
-        one_hot = np.zeros_like(scores)
-        one_hot[rows, targets] = 1
-        nats = -np.mean(one_hot * log_p)
-    elif mistake == "sum, not mean":
-        nats = -log_p[rows, targets].sum()
-    else:
-        nats = -log_p[rows, targets].mean()
-    return nats if mistake == "nats, not bits" else nats / np.log(2)
-
-
-def temperature_probabilities(scores, temperature, mistake=None):
-    """softmax(scores / temperature) over each row of scores (N, C)."""
-    scaled = scores * temperature if mistake == "scores multiplied by the temperature" else scores / temperature
-    if mistake == "probabilities divided by the temperature":
-        scaled = scores
-    if mistake == "no max subtracted":
-        shifted = scaled
-    elif mistake == "one max for the whole array":
-        shifted = scaled - scaled.max()
-    else:
-        shifted = scaled - scaled.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    probs = e / e.sum(axis=0 if mistake == "normalised over the wrong axis" else 1, keepdims=True)
-    return probs / temperature if mistake == "probabilities divided by the temperature" else probs
-
-
-_LANGUAGE_MODEL_HINTS = {
     "bits_per_character": (
         bits_per_character,
         {
@@ -577,10 +598,22 @@ _LANGUAGE_MODEL_HINTS = {
         },
     ),
 }
-_HINTS.update(_LANGUAGE_MODEL_HINTS)
-SPECIMENS.update(
-    ((exercise, name), Mistake(name, exercise, partial(function, mistake=name), hint))
-    for exercise, (function, hints) in _LANGUAGE_MODEL_HINTS.items()
+
+# Mistakes that exist in one GRU variant only (elsewhere the code is right).
+ONLY_IN = {"b_hh not scaled by r": ("reset_after",)}
+
+SPECIMENS = {
+    (exercise, name): Mistake(
+        name, exercise, partial(function, mistake=name), hint, ONLY_IN.get(name, ("reset_before", "reset_after"))
+    )
+    for exercise, (function, hints) in _HINTS.items()
     for name, hint in hints.items()
-)
-CORRECT.update((exercise, function) for exercise, (function, _) in _LANGUAGE_MODEL_HINTS.items())
+}
+
+# The correct version of every exercise, written as a learner would.
+CORRECT = {exercise: function for exercise, (function, _) in _HINTS.items()}
+
+
+def mistakes_of(exercise):
+    """The specimens of one exercise, in a fixed order."""
+    return tuple(m for m in SPECIMENS.values() if m.exercise == exercise)

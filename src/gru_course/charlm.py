@@ -3,8 +3,8 @@ character at a time and, at every character, predicts the next one.
 
 The model, in the book's notation. The character of step t enters as a
 one-hot vector x_t of size D = V, the vocabulary's size; the recurrent layer,
-:mod:`gru_course.rnn` or :mod:`gru_course.gru` (their fast ``forward`` and
-``backward``), turns it into the state h_t; the affine output layer of
+:mod:`gru_course.rnn`, :mod:`gru_course.gru` or :mod:`gru_course.lstm` (their
+fast ``forward`` and ``backward``), turns it into the state h_t; the affine output layer of
 :mod:`gru_course.output` turns h_t into C = V scores o_t = W_oh h_t + b_o for
 the next character; the loss is the softmax cross-entropy of o_t against the
 character of step t + 1. Its parameters are the one dict of
@@ -22,12 +22,13 @@ Truncated backpropagation through time, as practised. The training text is
 cut into B streams, read side by side, chunk after chunk of K characters
 (:func:`chunks`). Each chunk starts from the state the previous chunk ended
 in, so the model sees the text as one long sequence, but the gradient stops
-at the chunk's first state: ``backward``'s ∂L/∂h0 is dropped.
+at the chunk's first state: ``backward``'s ∂L/∂h0 is dropped. (The LSTM's
+state is the pair (h_t, c_t); both are carried, and both gradients dropped.)
 
 Units: a loss here is the **mean** cross-entropy per character, in nats;
 bits per character = nats / ln 2. Shapes: a text is a (N,) array of ids;
 a chunk's inputs and targets are (K, B) ids, its one-hot inputs (K, B, V);
-a state is (B, H). From the novel to a trained model::
+a state is (B, H), the LSTM's a pair of them. From the novel to a trained model::
 
     training, held_out = split_chapters(corpus.moby_dick().chapters, range(9, 135, 10))
     vocabulary = Vocabulary.from_text(training)
@@ -44,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks, activations, gru, losses, optim, output, rnn, train
+from . import _checks, activations, gru, losses, lstm, optim, output, rnn, train
 
 UNKNOWN = "\N{REPLACEMENT CHARACTER}"  # "�", id 0: every character the vocabulary does not hold
 SEPARATOR = "\n\n"  # between two chapters of the same split
@@ -245,8 +246,8 @@ class Reader:
 
 def init_params(model, vocabulary, hidden_size, rng, dtype=np.float64):
     """Random parameters of the model: :func:`gru_course.train.init_params`
-    with D = C = ``vocabulary.size``. model: :mod:`gru_course.rnn` or
-    :mod:`gru_course.gru`. Returns one dict of arrays."""
+    with D = C = ``vocabulary.size``. model: :mod:`gru_course.rnn`,
+    :mod:`gru_course.gru` or :mod:`gru_course.lstm`. Returns one dict of arrays."""
     size = _vocabulary(vocabulary).size
     return train.init_params(model, size, hidden_size, size, rng, dtype=dtype)
 
@@ -256,6 +257,7 @@ def chunk_loss(model, params, inputs, targets, h0=None, variant=None):
 
     inputs, targets: (K, B) ids; targets[t, b] is the character after inputs[t, b].
     h0:      (B, H), the state the previous chunk ended in; None for zeros.
+             For the LSTM, the pair (h0, c0) of (B, H) arrays.
     variant: for :mod:`gru_course.gru` only.
 
     The loss is the mean cross-entropy per character, in nats,
@@ -263,15 +265,16 @@ def chunk_loss(model, params, inputs, targets, h0=None, variant=None):
     divided by K. Its gradient stops at h0 (truncated BPTT).
 
     Returns ``(loss, grads, h_last)``: a float, {name: ∂L/∂param} for every
-    key of params, and the chunk's last state (B, H), the next chunk's h0.
+    key of params, and the chunk's last state (B, H), the next chunk's h0
+    (for the LSTM the pair (h_K, c_K)).
     """
     layer, readout = train._split(model, params)
-    hs, cache = _run(model, layer, inputs, h0, variant)
+    hs, cache, last = _run(model, layer, inputs, h0, variant)
     loss, dhs, readout_grads = output.loss(hs, targets, readout)
     steps = len(hs)
-    _, _, grads = model.backward(dhs / steps, cache)  # ∂L/∂h0 is dropped: the truncation
+    grads = model.backward(dhs / steps, cache)[-1]  # ∂L/∂h0 (and ∂L/∂c0) dropped: the truncation
     grads.update((key, grad / steps) for key, grad in readout_grads.items())
-    return float(loss) / steps, grads, hs[-1].copy()
+    return float(loss) / steps, grads, last
 
 
 def train_step(model, params, optimizer, inputs, targets, h0=None, *, clip=None, variant=None):
@@ -306,12 +309,11 @@ def bits_per_character(model, params, ids, *, batch=16, steps=256, variant=None)
     layer, readout = train._split(model, params)
     total, count, state = 0.0, 0, None
     for inputs, targets in chunks(ids, batch, steps):
-        hs, _ = _run(model, layer, inputs, state, variant)
+        hs, _, state = _run(model, layer, inputs, state, variant)
         scores, _ = output.forward(hs, readout)
         loss, _ = losses.softmax_cross_entropy(scores, targets)  # summed over steps, mean over streams
         total += float(loss) * targets.shape[1]
         count += targets.size
-        state = hs[-1]
     return total / count / np.log(2)
 
 
@@ -339,9 +341,8 @@ def sample(model, params, vocabulary, prompt, length, rng, *, temperature=1.0, v
     temperature = optim._positive_number("temperature", temperature)
     drawn, state = np.empty(length, dtype=np.int64), None
     for i in range(length):
-        hs, _ = _run(model, layer, ids, state, variant)
-        state = hs[-1]
-        scores, _ = output.forward(state, readout)
+        hs, _, state = _run(model, layer, ids, state, variant)
+        scores, _ = output.forward(hs[-1], readout)
         p = activations.softmax(scores[0].astype(np.float64) / temperature)
         drawn[i] = rng.choice(len(p), p=p)
         ids = drawn[i : i + 1, None]  # the character just drawn is read next
@@ -358,16 +359,20 @@ def trace(model, params, vocabulary, text, *, variant=None):
     text: a str of T characters, encoded with ``vocabulary``.
     Returns a dict of (T, H) arrays, row t for the moment after reading
     ``text[t]``: "states" h_t; for the GRU also "update_gates" z_t and
-    "reset_gates" r_t.
+    "reset_gates" r_t; for the LSTM also "cells" c_t, "input_gates" i_t,
+    "forget_gates" f_t and "output_gates" q_t.
     """
     layer, _ = train._split(model, params)
     ids = _vocabulary_of(model, layer, vocabulary).encode(text)
     if ids.size == 0:
         raise ValueError("text must hold at least one character; got ''")
-    hs, cache = _run(model, layer, ids[:, None], None, variant)
+    hs, cache, _ = _run(model, layer, ids[:, None], None, variant)
     found = {"states": hs[:, 0].copy()}
     if model is gru:
         found["update_gates"], found["reset_gates"] = cache["gates"][:, :, 0].copy()
+    if model is lstm:
+        found["cells"] = cache["cs"][:, 0].copy()
+        _, found["input_gates"], found["forget_gates"], found["output_gates"] = cache["gates"][:, :, 0].copy()
     return found
 
 
@@ -423,17 +428,24 @@ def rank_units(values, feature):
 
 
 def _run(model, layer, inputs, h0, variant):
-    """The recurrent layer's forward over one-hot ``inputs`` (K, B) from h0
-    (zeros when None): ``(hs, cache)``."""
+    """The recurrent layer's forward over one-hot ``inputs`` (K, B) from the
+    state h0 (zeros when None; the pair (h0, c0) for the LSTM):
+    ``(hs, cache, last)``, ``last`` the state after the last step, detached
+    (a copy), in the form of h0."""
     model = train._model(model)
     variant = train._variant(model, variant)
     size, hidden, dtype = _layer_sizes(model, layer)
     xs = one_hot(_ids("inputs", inputs, size, dims=("K", "B")), size, dtype)
     if h0 is None:
-        h0 = np.zeros((xs.shape[1], hidden), dtype=dtype)
-    if model is gru:
-        return gru.forward(xs, h0, layer, variant=variant)
-    return rnn.forward(xs, h0, layer)
+        zeros = np.zeros((xs.shape[1], hidden), dtype=dtype)
+        h0 = (zeros, zeros) if model is lstm else zeros
+    if model is lstm:
+        if not (isinstance(h0, tuple) and len(h0) == 2):
+            raise TypeError(f"h0 of the LSTM must be the pair (h0, c0) of (B, H) arrays; got {type(h0).__name__}")
+        hs, cache = lstm.forward(xs, *h0, layer)
+        return hs, cache, (hs[-1].copy(), cache["cs"][-1].copy())
+    hs, cache = gru.forward(xs, h0, layer, variant=variant) if model is gru else rnn.forward(xs, h0, layer)
+    return hs, cache, hs[-1].copy()
 
 
 def _layer_sizes(model, layer):

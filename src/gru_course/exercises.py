@@ -27,7 +27,7 @@ returns the :class:`~gru_course.checking.Verdict` instead of printing it.
 
 import numpy as np
 
-from . import analysis, bugzoo, gradcheck, gru, losses, optim, output, rnn
+from . import activations, analysis, bugzoo, charlm, gradcheck, gru, losses, lstm, optim, output, rnn, train
 from .checking import (  # noqa: F401 (re-exported for notebooks)
     ROWS_GO_BACK,
     Exercise,
@@ -343,6 +343,43 @@ KERAS_CONVERTER = Exercise(
 )
 
 
+# The LSTM (book/lstm.ipynb).
+
+LSTM_KEYS = tuple(lstm.param_shapes(1, 1))
+
+
+def _lstm_step_backward_args(rng, B, D, H):
+    p = lstm.init_params(D, H, rng)
+    _, _, cache = lstm.step_forward(rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H)), p)
+    return rng.normal(size=(B, H)), rng.normal(size=(B, H)), dict(cache)  # dh, dc (from the next step), cache
+
+
+_LSTM_CELL = "c̄ = dc + dh ∘ q ∘ (1 - tanh²(c)): c_t is used by the next step and by tanh(c_t)"
+LSTM_STEP_BACKWARD = Exercise(
+    name="lstm_step_backward",
+    mistakes=bugzoo.mistakes_of("lstm_step_backward"),
+    task="write the backward pass of the step",
+    make_args=_lstm_step_backward_args,
+    run=returns("dx", "dh_prev", "dc_prev", ("grads", LSTM_KEYS)),
+    reference=lstm.step_backward,
+    shape_hint=ROWS_GO_BACK,
+    # each gate's bias gradient is its pre-activation's adjoint summed: where a mistake starts
+    first=("grads['b_ix']", "grads['b_fx']", "grads['b_cx']", "grads['b_qx']"),
+    cases=STEP_CASES,
+    hidden_cases=HIDDEN_STEP_CASES,
+    where_to_look={  # label prefixes: "grads['W_i" covers W_ix and W_ih
+        **{f"grads['{kind}_i": f"{_LSTM_CELL}; then ḡ3 = c̄ ∘ c~ ∘ i (1 - i)" for kind in "Wb"},
+        **{f"grads['{kind}_f": f"{_LSTM_CELL}; then ḡ6 = c̄ ∘ c_prev ∘ f (1 - f)" for kind in "Wb"},
+        **{f"grads['{kind}_c": f"{_LSTM_CELL}; then ḡ9 = c̄ ∘ i ∘ (1 - c~²)" for kind in "Wb"},
+        **{f"grads['{kind}_q": "q̄ = dh ∘ tanh(c), then through σ': ḡ12 = q̄ ∘ q (1 - q)" for kind in "Wb"},
+        "dx": "x feeds four products: add its W_ix, W_fx, W_cx and W_qx terms",
+        "dh_prev": "h_prev feeds four products: add its W_ih, W_fh, W_ch and W_qh terms",
+        "dc_prev": "c_t = f ∘ c_prev + i ∘ c~: c_prev receives c̄ ∘ f, with the whole c̄",
+    },
+    forbidden=(lstm.step_backward, lstm.step_backward_named, lstm.backward, analysis.lstm_jacobian, *AUTODIFF),
+)
+
+
 # ----------------------------------------------------------------------------
 # Part III: gradients over time.
 
@@ -495,79 +532,7 @@ GRADCHECK = Exercise(
 
 
 # ----------------------------------------------------------------------------
-# The checkers a notebook calls.
-
-EXERCISES = {
-    "rnn_forward": RNN_FORWARD,
-    "softmax_cross_entropy_backward": SOFTMAX,
-    "rnn_step_backward": RNN_STEP_BACKWARD,
-    "rnn_backward": RNN_BACKWARD,
-    "gru_step_reset_after": GRU_STEP_RESET_AFTER,
-    "gru_step_backward": _gru_step_backward,  # variant=...
-    "tape_square": TAPE_SQUARE,
-    "gru_backward": GRU_BACKWARD,
-    "keras_converter": KERAS_CONVERTER,
-    "gru_jacobian": _gru_jacobian,  # variant=...
-    "clip_by_global_norm": CLIP,
-    "gradcheck": GRADCHECK,
-}
-DEFAULT_VARIANT = {"gru_step_backward": "reset_before", "gru_jacobian": "reset_after"}
-
-
-def exercise(name, variant=None):
-    """The :class:`~gru_course.checking.Exercise` called ``name`` (with its variant, for the two that have one)."""
-    entry = EXERCISES[name]
-    if isinstance(entry, Exercise):
-        if variant is not None:
-            raise TypeError(f"the {name} exercise has no variant; got variant={variant!r}")
-        return entry
-    if variant is not None and variant not in gru.VARIANTS:
-        raise ValueError(f"variant must be one of {gru.VARIANTS}; got {variant!r}")
-    return entry(variant or DEFAULT_VARIANT[name])
-
-
-def _checker(name):
-    """The pair ``evaluate_<name>``, ``check_<name>`` of one exercise."""
-
-    def evaluate(fn, variant=None, hidden=False):
-        return guarded(exercise(name, variant), fn, hidden)
-
-    def check(fn, *, must_pass=False, hidden=False, variant=None):
-        verdict = evaluate(fn, variant, hidden)
-        if must_pass and not verdict.passed:
-            raise ExerciseFailed(str(verdict))
-        print(verdict)
-
-    evaluate.__name__ = evaluate.__qualname__ = f"evaluate_{name}"
-    check.__name__ = check.__qualname__ = f"check_{name}"
-    evaluate.__doc__ = f"Judge a learner's function for the {name} exercise; return the Verdict."
-    check.__doc__ = (
-        f"Check a learner's function for the {name} exercise and print the verdict. With must_pass=True "
-        "a wrong answer raises ExerciseFailed instead (for grading); hidden=True runs the grader's cases."
-    )
-    return evaluate, check
-
-
-evaluate_rnn_forward, check_rnn_forward = _checker("rnn_forward")
-evaluate_softmax_cross_entropy_backward, check_softmax_cross_entropy_backward = _checker(
-    "softmax_cross_entropy_backward"
-)
-evaluate_rnn_step_backward, check_rnn_step_backward = _checker("rnn_step_backward")
-evaluate_rnn_backward, check_rnn_backward = _checker("rnn_backward")
-evaluate_gru_step_reset_after, check_gru_step_reset_after = _checker("gru_step_reset_after")
-evaluate_gru_step_backward, check_gru_step_backward = _checker("gru_step_backward")
-evaluate_tape_square, check_tape_square = _checker("tape_square")
-evaluate_gru_backward, check_gru_backward = _checker("gru_backward")
-evaluate_keras_converter, check_keras_converter = _checker("keras_converter")
-evaluate_gru_jacobian, check_gru_jacobian = _checker("gru_jacobian")
-evaluate_clip_by_global_norm, check_clip_by_global_norm = _checker("clip_by_global_norm")
-evaluate_gradcheck, check_gradcheck = _checker("gradcheck")
-
-
-# ----------------------------------------------------------------------------
 # Part III: the language model (book/language_model.ipynb).
-
-from . import activations, charlm, train  # noqa: E402 (appended with these exercises)
 
 
 def _bits_args(rng, N, C, scale, offset=0.0, unlikely=False):
@@ -646,7 +611,78 @@ TEMPERATURE_PROBABILITIES = Exercise(
     ),
 )
 
-EXERCISES["bits_per_character"] = BITS_PER_CHARACTER
-EXERCISES["temperature_probabilities"] = TEMPERATURE_PROBABILITIES
+
+# ----------------------------------------------------------------------------
+# The checkers a notebook calls.
+
+EXERCISES = {
+    "rnn_forward": RNN_FORWARD,
+    "softmax_cross_entropy_backward": SOFTMAX,
+    "rnn_step_backward": RNN_STEP_BACKWARD,
+    "rnn_backward": RNN_BACKWARD,
+    "gru_step_reset_after": GRU_STEP_RESET_AFTER,
+    "gru_step_backward": _gru_step_backward,  # variant=...
+    "tape_square": TAPE_SQUARE,
+    "gru_backward": GRU_BACKWARD,
+    "keras_converter": KERAS_CONVERTER,
+    "lstm_step_backward": LSTM_STEP_BACKWARD,
+    "gru_jacobian": _gru_jacobian,  # variant=...
+    "clip_by_global_norm": CLIP,
+    "gradcheck": GRADCHECK,
+    "bits_per_character": BITS_PER_CHARACTER,
+    "temperature_probabilities": TEMPERATURE_PROBABILITIES,
+}
+DEFAULT_VARIANT = {"gru_step_backward": "reset_before", "gru_jacobian": "reset_after"}
+
+
+def exercise(name, variant=None):
+    """The :class:`~gru_course.checking.Exercise` called ``name`` (with its variant, for the two that have one)."""
+    entry = EXERCISES[name]
+    if isinstance(entry, Exercise):
+        if variant is not None:
+            raise TypeError(f"the {name} exercise has no variant; got variant={variant!r}")
+        return entry
+    if variant is not None and variant not in gru.VARIANTS:
+        raise ValueError(f"variant must be one of {gru.VARIANTS}; got {variant!r}")
+    return entry(variant or DEFAULT_VARIANT[name])
+
+
+def _checker(name):
+    """The pair ``evaluate_<name>``, ``check_<name>`` of one exercise."""
+
+    def evaluate(fn, variant=None, hidden=False):
+        return guarded(exercise(name, variant), fn, hidden)
+
+    def check(fn, *, must_pass=False, hidden=False, variant=None):
+        verdict = evaluate(fn, variant, hidden)
+        if must_pass and not verdict.passed:
+            raise ExerciseFailed(str(verdict))
+        print(verdict)
+
+    evaluate.__name__ = evaluate.__qualname__ = f"evaluate_{name}"
+    check.__name__ = check.__qualname__ = f"check_{name}"
+    evaluate.__doc__ = f"Judge a learner's function for the {name} exercise; return the Verdict."
+    check.__doc__ = (
+        f"Check a learner's function for the {name} exercise and print the verdict. With must_pass=True "
+        "a wrong answer raises ExerciseFailed instead (for grading); hidden=True runs the grader's cases."
+    )
+    return evaluate, check
+
+
+evaluate_rnn_forward, check_rnn_forward = _checker("rnn_forward")
+evaluate_softmax_cross_entropy_backward, check_softmax_cross_entropy_backward = _checker(
+    "softmax_cross_entropy_backward"
+)
+evaluate_rnn_step_backward, check_rnn_step_backward = _checker("rnn_step_backward")
+evaluate_rnn_backward, check_rnn_backward = _checker("rnn_backward")
+evaluate_gru_step_reset_after, check_gru_step_reset_after = _checker("gru_step_reset_after")
+evaluate_gru_step_backward, check_gru_step_backward = _checker("gru_step_backward")
+evaluate_tape_square, check_tape_square = _checker("tape_square")
+evaluate_gru_backward, check_gru_backward = _checker("gru_backward")
+evaluate_keras_converter, check_keras_converter = _checker("keras_converter")
+evaluate_lstm_step_backward, check_lstm_step_backward = _checker("lstm_step_backward")
+evaluate_gru_jacobian, check_gru_jacobian = _checker("gru_jacobian")
+evaluate_clip_by_global_norm, check_clip_by_global_norm = _checker("clip_by_global_norm")
+evaluate_gradcheck, check_gradcheck = _checker("gradcheck")
 evaluate_bits_per_character, check_bits_per_character = _checker("bits_per_character")
 evaluate_temperature_probabilities, check_temperature_probabilities = _checker("temperature_probabilities")

@@ -555,11 +555,15 @@ def training_results(points=100, window=25):
     }
 
 
+# One colour per model in every training figure.
+MODEL_COLORS = {"rnn": PALETTE["vermillion"], "gru": PALETTE["blue"], "lstm": PALETTE["green"]}
+
+
 def draw_training(ax, length):
     results = training_results()
     i = results["lengths"].index(int(length))
     for m, model in enumerate(results["models"]):
-        color = PALETTE["vermillion"] if model == "rnn" else PALETTE["blue"]
+        color = MODEL_COLORS[model]
         for s, curve in enumerate(results["curves"][m, i]):
             ax.plot(results["steps"], curve, color=color, alpha=0.8, label=model.upper() if s == 0 else None)
     ax.axhline(1 / 6, color="black", linestyle="--", linewidth=1, label="baseline 1/6")
@@ -574,7 +578,7 @@ def training_explorer():
     """A slider over the sequence lengths of the long experiment, redrawing its training curves."""
     results = training_results()
     controls = [{"name": "length", "label": "T", "options": results["lengths"], "value": results["lengths"][1]}]
-    colors = [PALETTE["vermillion"] if m == "rnn" else PALETTE["blue"] for m in results["models"]]
+    colors = [MODEL_COLORS[m] for m in results["models"]]
     data = {
         "models": results["models"],
         "lengths": results["lengths"],

@@ -5,10 +5,13 @@ The equations, with σ the logistic sigmoid and ∘ the elementwise product::
 
     i   = σ(W_ix x + b_ix + W_ih h_prev + b_ih)          input gate
     f   = σ(W_fx x + b_fx + W_fh h_prev + b_fh)          forget gate
-    o   = σ(W_ox x + b_ox + W_oh h_prev + b_oh)          output gate
+    q   = σ(W_qx x + b_qx + W_qh h_prev + b_qh)          output gate
     c~  = tanh(W_cx x + b_cx + W_ch h_prev + b_ch)       candidate cell
     c   = f ∘ c_prev + i ∘ c~                            cell state
-    h   = o ∘ tanh(c)                                    hidden state
+    h   = q ∘ tanh(c)                                    hidden state
+
+The output gate is written q, as in Goodfellow et al. (2016), not o as in most
+papers: the book keeps o for the output layer's scores, o = W_oh h + b_o.
 
 The state is the pair (h, c). The cell state c carries memory from step to
 step along a path that only the forget gate scales; h is what the next step's
@@ -27,7 +30,7 @@ from . import _checks, _params
 from .activations import _sigmoid
 from .gru import _product_backward
 
-GATES = "ifco"  # input, forget, candidate cell, output: the order of the parameters
+GATES = "ifcq"  # input, forget, candidate cell, output: the order of the parameters
 
 # The step as a chain of elementary operations (g1 ... g15). Each matrix
 # product carries its bias; each gate's pre-activation takes three operations.
@@ -44,19 +47,19 @@ STEP_OPERATIONS = (
     "g8 = W_cx x + b_cx",
     "g9 = g7 + g8",
     "c_tilde = tanh(g9)",
-    "g10 = W_oh h_prev + b_oh",
-    "g11 = W_ox x + b_ox",
+    "g10 = W_qh h_prev + b_qh",
+    "g11 = W_qx x + b_qx",
     "g12 = g10 + g11",
-    "o = σ(g12)",
+    "q = σ(g12)",
     "g13 = f ∘ c_prev",
     "g14 = i ∘ c_tilde",
     "c = g13 + g14",
     "g15 = tanh(c)",
-    "h = o ∘ g15",
+    "h = q ∘ g15",
 )
 
 # The number n of each gate's first operation: its pre-activation is g_{n+2}.
-_FIRST_OPERATION = {"i": 1, "f": 4, "c": 7, "o": 10}
+_FIRST_OPERATION = {"i": 1, "f": 4, "c": 7, "q": 10}
 
 
 def param_shapes(input_size, hidden_size):
@@ -104,7 +107,7 @@ def step_forward(x, h_prev, c_prev, params):
     params: dict of the sixteen arrays of :func:`param_shapes`.
 
     Returns ``(h, c, cache)``: the new states h_t (B, H) and c_t (B, H), and a
-    dict with x, h_prev, c_prev, g1 ... g15, i, f, c_tilde, o, c and h, each
+    dict with x, h_prev, c_prev, g1 ... g15, i, f, c_tilde, q, c and h, each
     (B, H) (x is (B, D)).
     """
     x, h_prev, c_prev, p = _inputs(params, "x", x, "h_prev", h_prev, "c_prev", c_prev)
@@ -112,12 +115,12 @@ def step_forward(x, h_prev, c_prev, params):
     cache["i"] = _sigmoid(_pre_activation(cache, "i"))  # g1, g2, g3
     cache["f"] = _sigmoid(_pre_activation(cache, "f"))  # g4, g5, g6
     cache["c_tilde"] = np.tanh(_pre_activation(cache, "c"))  # g7, g8, g9
-    cache["o"] = _sigmoid(_pre_activation(cache, "o"))  # g10, g11, g12
+    cache["q"] = _sigmoid(_pre_activation(cache, "q"))  # g10, g11, g12
     cache["g13"] = cache["f"] * c_prev
     cache["g14"] = cache["i"] * cache["c_tilde"]
     cache["c"] = cache["g13"] + cache["g14"]
     cache["g15"] = np.tanh(cache["c"])
-    cache["h"] = cache["o"] * cache["g15"]
+    cache["h"] = cache["q"] * cache["g15"]
     return cache["h"], cache["c"], cache
 
 
@@ -154,12 +157,12 @@ def step_backward_named(dh, dc, cache):
     products each), its gradient is the sum over those uses.
     """
     cache = _checks.cache_from("cache", cache, "lstm.step_forward", ("x", "h_prev", "c_prev", "c", "h"))
-    i, f, o, c_tilde, tanh_c = (cache[k] for k in ("i", "f", "o", "c_tilde", "g15"))
+    i, f, q, c_tilde, tanh_c = (cache[k] for k in ("i", "f", "q", "c_tilde", "g15"))
     d = {"h": _checks.upstream_gradient("dh", dh, cache["h"].shape, ("B", "H"), cache["h"])}
     d["c"] = _checks.upstream_gradient("dc", dc, cache["c"].shape, ("B", "H"), cache["c"])
-    # h = o ∘ g15
-    d["o"] = d["h"] * tanh_c
-    d["g15"] = d["h"] * o
+    # h = q ∘ g15
+    d["q"] = d["h"] * tanh_c
+    d["g15"] = d["h"] * q
     # g15 = tanh(c): the second use of c, so its gradient is added to dc
     d["c"] = d["c"] + d["g15"] * (1 - tanh_c * tanh_c)
     # c = g13 + g14: a sum passes its gradient to both terms
@@ -171,7 +174,7 @@ def step_backward_named(dh, dc, cache):
     d["f"] = d["g13"] * cache["c_prev"]
     d["c_prev"] = d["g13"] * f
     # the four nonlinearities: σ' = σ(1 - σ), tanh' = 1 - tanh²
-    d["g12"] = d["o"] * o * (1 - o)
+    d["g12"] = d["q"] * q * (1 - q)
     d["g9"] = d["c_tilde"] * (1 - c_tilde * c_tilde)
     d["g6"] = d["f"] * f * (1 - f)
     d["g3"] = d["i"] * i * (1 - i)
@@ -212,7 +215,7 @@ def step_backward(dh, dc, cache):
 
 # The order of the four blocks in the fast path: the candidate first, as in
 # gru.forward, then the three sigmoid gates.
-_FUSED_ORDER = "cifo"
+_FUSED_ORDER = "cifq"
 
 
 def forward(xs, h0, c0, params):
@@ -229,18 +232,19 @@ def forward(xs, h0, c0, params):
     needs one recurrent product, h_prev @ W_h.T with the four W_*h stacked in
     W_h (4H, H).
 
-    Layout: ``gates`` (4, T, B, H), block first: [c~, i, f, o], as
-    gru.forward keeps its blocks. Each block of each step is a contiguous
-    (B, H) array. Step t turns the pre-activations gates[:, t] in place into
-    the activations c~_t, i_t, f_t and o_t.
+    Layout: ``gates`` (4, T, B, H), block first: [c~, i, f, q], as
+    gru.forward keeps its blocks, so that each block of each step is a
+    contiguous (B, H) array.
     """
     xs, h0, c0, p = _inputs(params, "xs", xs, "h0", h0, "c0", c0)
     steps, batch, _ = xs.shape
     hidden = h0.shape[1]
     fused = _fuse(p)
     gates = np.empty((4, steps, batch, hidden), dtype=xs.dtype)
-    # The input part of every pre-activation, all steps at once, one matrix
-    # per block: gates[k, t] = W_kx x_t + b_kx + b_kh (halved for i, f and o).
+    # gates[:, t] holds the pre-activations g9, g3, g6, g12 of step t (those of
+    # c~, i, f, q). First their input part, all steps at once, one matrix per
+    # block: W_*x x_t + b_*x + b_*h (halved for i, f and q). Step t completes
+    # gates[:, t] in place, so that its blocks end up holding c~_t, i_t, f_t, q_t.
     np.matmul(xs.reshape(steps * batch, -1), fused["W_x_T"], out=gates.reshape(4, steps * batch, hidden))
     gates += fused["b"]
     states = np.empty((2, steps + 1, batch, hidden), dtype=xs.dtype)  # h_0 ... h_T and c_0 ... c_T
@@ -255,16 +259,16 @@ def forward(xs, h0, c0, params):
         a = gates[:, t]
         np.matmul(h, fused["W_h_T"], out=recurrent)
         a += recurrent_blocks
-        # c~ = tanh(a_c~); i, f, o = σ(a) = (1 + tanh(a/2))/2, where the
-        # halving is already in the sigmoid blocks' weights and biases
+        # c~ = tanh(g9); i, f, q = σ(g) = (1 + tanh(g/2))/2 for g = g3, g6, g12,
+        # whose halving is already in their blocks' weights and biases
         np.tanh(a, out=a)
         a[1:] += 1
         a[1:] *= 0.5
-        c_tilde, i, f, o = a
-        # c = f ∘ c_prev + i ∘ c~, then h = o ∘ tanh(c)
+        c_tilde, i, f, q = a
+        # c = f ∘ c_prev + i ∘ c~, then h = q ∘ tanh(c)
         c = np.multiply(f, c, out=states[1, t + 1])
         c += np.multiply(i, c_tilde, out=scratch)
-        h = np.multiply(o, np.tanh(c, out=tanh_cs[t]), out=states[0, t + 1])
+        h = np.multiply(q, np.tanh(c, out=tanh_cs[t]), out=states[0, t + 1])
     (h_prevs, c_prevs), (hs, cs) = states[:, :-1], states[:, 1:]
     cache = {"kind": "lstm.forward", "params": p, "fused": fused, "xs": xs, "h0": h0, "c0": c0}
     cache.update(hs=hs, cs=cs, h_prevs=h_prevs, c_prevs=c_prevs, gates=gates, tanh_cs=tanh_cs)
@@ -274,9 +278,10 @@ def forward(xs, h0, c0, params):
 def backward(dhs, cache):
     """Backpropagation through time for :func:`forward`.
 
-    dhs:   (T, B, H) the gradient of the loss with respect to each returned
-           hidden state, from the loss at that step only (not through later
-           steps). The gradient flows back through both h and c.
+    dhs:   (T, B, H) for each step, the gradient of that step's own loss term
+           with respect to its hidden state, ∂L_t/∂h_t; not the total ∂L/∂h_t,
+           which also receives what flows back from later steps through h and
+           c (backward adds that).
     cache: what :func:`forward` returned.
 
     Returns ``(dxs, dh0, dc0, grads)``: ∂L/∂xs (T, B, D), ∂L/∂h_0 (B, H),
@@ -286,7 +291,9 @@ def backward(dhs, cache):
     last chunk first, each in three stages, as in :func:`gru_course.gru.backward`:
     the local derivatives of all its steps at once, the recurrence step by
     step, then the chunk's share of the weight gradients, one matrix product
-    per block. Backward's working memory does not grow with T.
+    per block. Backward's working memory does not grow with T. Names follow
+    the chain of :data:`STEP_OPERATIONS`: dg9, dg3, dg6 and dg12 are the
+    adjoints of g9, g3, g6 and g12 (the pre-activations of c~, i, f and q).
     """
     keys = ("xs", "h0", "c0", "hs", "h_prevs", "c_prevs", "gates", "tanh_cs")
     cache = _checks.cache_from("cache", cache, "lstm.forward", keys)
@@ -295,67 +302,70 @@ def backward(dhs, cache):
     steps, batch, hidden = hs.shape
     chunk = max(1, min(steps, 512 // batch))  # steps per chunk: enough rows for efficient products
     buffer = np.empty((4, chunk, batch, hidden), dtype=hs.dtype)
-    h_to_c_buffer = np.empty((chunk, batch, hidden), dtype=hs.dtype)
+    slope_c_buffer = np.empty((chunk, batch, hidden), dtype=hs.dtype)
     dxs = np.empty(cache["xs"].shape, dtype=hs.dtype)
     dh, dc = np.empty_like(cache["h0"]), np.empty_like(cache["c0"])
-    dh_prev, dc_prev = np.zeros_like(cache["h0"]), np.zeros_like(cache["c0"])
-    side_by_side = np.empty((batch, 4 * hidden), dtype=hs.dtype)  # one step's blocks, for one product with W_h
+    dh_later = np.zeros_like(cache["h0"])  # what step t+1 hands back to h_t; zero after the last step
+    dc_later = np.zeros_like(cache["c0"])  # what step t+1 hands back to c_t; zero after the last step
+    side_by_side = np.empty((batch, 4 * hidden), dtype=hs.dtype)  # a step's adjoints, for one product with W_h
     sums = {}  # the weight gradients, summed chunk by chunk
     for stop in range(steps, 0, -chunk):
         span = slice(max(stop - chunk, 0), stop)
-        d, h_to_c = buffer[:, : span.stop - span.start], h_to_c_buffer[: span.stop - span.start]
+        work = buffer[:, : span.stop - span.start]
+        slope_c = slope_c_buffer[: span.stop - span.start]
         # Stage 1, the chunk's steps at once (nothing here depends on later
-        # steps): the local derivatives. Stage 2 multiplies each block in
-        # place by its incoming gradient, which turns it into ∂L/∂(that
-        # block's pre-activation).
-        _local_derivatives(cache, span, d, h_to_c)
+        # steps): local derivatives (slopes), in blocks like the forward's:
+        # [g9, g3, g6, g12]. Stage 2 multiplies each block in place by its
+        # incoming gradient, which turns the slopes into the adjoints
+        # [dg9, dg3, dg6, dg12].
+        _slopes(cache, span, work, slope_c)
         # Stage 2, the recurrence, from the chunk's last step back to its first.
-        for k in reversed(range(span.stop - span.start)):
-            t, g = span.start + k, d[:, k]  # g: the blocks of step t
-            np.add(dhs[t], dh_prev, out=dh)  # ∂L/∂h_t: from the loss at t and from step t+1
-            np.multiply(dh, h_to_c[k], out=dc)
-            dc += dc_prev  # ∂L/∂c_t: through h_t = o ∘ tanh(c_t), and from step t+1
-            g[:3] *= dc  # ∂L/∂a_c~, ∂L/∂a_i and ∂L/∂a_f
-            g[3] *= dh  # ∂L/∂a_o
-            np.multiply(dc, forget[t], out=dc_prev)  # c_t = f ∘ c_{t-1} + ...: the path to c_{t-1}
-            # the paths through the recurrent products W_*h h_{t-1}: Σ ∂L/∂a_* W_*h,
-            # one product of the four blocks side by side (B, 4H) with W_h (4H, H)
-            np.copyto(side_by_side.reshape(batch, 4, hidden), g.swapaxes(0, 1))
-            np.matmul(side_by_side, fused["W_h"], out=dh_prev)
+        for i in reversed(range(span.stop - span.start)):
+            t, adjoints = span.start + i, work[:, i]  # the blocks of step t
+            np.add(dhs[t], dh_later, out=dh)  # ∂L/∂h_t: from the loss at t and from step t+1
+            np.multiply(dh, slope_c[i], out=dc)
+            dc += dc_later  # ∂L/∂c_t: through h_t = q ∘ tanh(c_t), and from step t+1
+            adjoints[:3] *= dc  # dg9, dg3 and dg6: c~, i and f reach the loss through c_t
+            adjoints[3] *= dh  # dg12: q reaches it through h_t
+            np.multiply(dc, forget[t], out=dc_later)  # c_t = f ∘ c_{t-1} + ...: the path to c_{t-1}
+            # the paths through the recurrent products W_*h h_{t-1}: dg9 W_ch + dg3 W_ih
+            # + dg6 W_fh + dg12 W_qh, one product of the four side by side (B, 4H) with W_h (4H, H)
+            np.copyto(side_by_side.reshape(batch, 4, hidden), adjoints.swapaxes(0, 1))
+            np.matmul(side_by_side, fused["W_h"], out=dh_later)
         # Stage 3: the chunk's share of the parameter gradients, and its
-        # ∂L/∂x = Σ over the four blocks of ∂L/∂a_* W_*x.
-        grads = _weight_gradients(cache, d, span, sums)
-        rows = d.reshape(4, -1, hidden)  # one row per (step, batch element)
+        # ∂L/∂x = dg9 W_cx + dg3 W_ix + dg6 W_fx + dg12 W_qx.
+        grads = _weight_gradients(cache, work, span, sums)
+        rows = work.reshape(4, -1, hidden)  # one row per (step, batch element)
         dx = dxs[span].reshape(rows.shape[1], -1)
         np.matmul(rows[0], fused["W_x"][0], out=dx)
         for block in range(1, 4):
             dx += rows[block] @ fused["W_x"][block]
-    return dxs, dh_prev, dc_prev, grads
+    return dxs, dh_later, dc_later, grads
 
 
-def _local_derivatives(cache, span, d, h_to_c):
+def _slopes(cache, span, work, slope_c):
     """Stage 1 of :func:`backward`, for the steps ``span`` (a slice) at once.
 
-    d (4, n, B, H) receives, block by block, the factor that turns ∂L/∂c_t
-    (for c~, i, f) or ∂L/∂h_t (for o) into ∂L/∂a, a the block's pre-activation:
-    [i (1 - c~²), c~ σ'(a_i), c_prev σ'(a_f), tanh(c) σ'(a_o)], with
-    σ' = σ(1 - σ). h_to_c (n, B, H) receives ∂h_t/∂c_t = o (1 - tanh²(c)).
+    work (4, n, B, H) receives, block by block, the slope that turns ∂L/∂c_t
+    (for g9, g3, g6) or ∂L/∂h_t (for g12) into that pre-activation's adjoint:
+    [i (1 - c~²), c~ σ'(g3), c_prev σ'(g6), tanh(c) σ'(g12)], with
+    σ' = σ(1 - σ). slope_c (n, B, H) receives ∂h_t/∂c_t = q (1 - tanh²(c)).
     """
     gates = cache["gates"][:, span]
-    c_tilde, i, _, o = gates
-    d_cand, d_i, d_f, d_o = d
+    c_tilde, i, _, q = gates
+    slope_g9, slope_g3, slope_g6, slope_g12 = work
     tanh_c = cache["tanh_cs"][span]
-    np.subtract(1, gates[1:], out=d[1:])
-    d[1:] *= gates[1:]  # σ' of i, f and o
-    d_i *= c_tilde
-    d_f *= cache["c_prevs"][span]
-    d_o *= tanh_c
-    np.multiply(c_tilde, c_tilde, out=d_cand)
-    np.subtract(1, d_cand, out=d_cand)
-    d_cand *= i
-    np.multiply(tanh_c, tanh_c, out=h_to_c)
-    np.subtract(1, h_to_c, out=h_to_c)
-    h_to_c *= o
+    np.subtract(1, gates[1:], out=work[1:])
+    work[1:] *= gates[1:]  # σ' of g3, g6 and g12: i (1 - i), f (1 - f), q (1 - q)
+    slope_g3 *= c_tilde  # ∂c/∂g3, with g14 = i ∘ c~
+    slope_g6 *= cache["c_prevs"][span]  # ∂c/∂g6, with g13 = f ∘ c_prev
+    slope_g12 *= tanh_c  # ∂h/∂g12, with h = q ∘ tanh(c)
+    np.multiply(c_tilde, c_tilde, out=slope_g9)
+    np.subtract(1, slope_g9, out=slope_g9)
+    slope_g9 *= i  # ∂c/∂g9 = i (1 - c~²)
+    np.multiply(tanh_c, tanh_c, out=slope_c)
+    np.subtract(1, slope_c, out=slope_c)
+    slope_c *= q
 
 
 def _stacked(p, kind, side, order):
@@ -365,7 +375,7 @@ def _stacked(p, kind, side, order):
 
 
 def _fuse(p):
-    """Stack the weights in the order [c~, i, f, o] of the fast path, so that
+    """Stack the weights in the order [c~, i, f, q] of the fast path, so that
     one product serves all four gates.
 
     W_h (4H, H) stacks the W_*h row-wise, like PyTorch's weight_hh in this
@@ -373,11 +383,11 @@ def _fuse(p):
     that keep each block's result contiguous. The forward uses W_x_T (4, D, H), W_h_T
     (H, 4H) and b (4, 1, 1, H), each gate's two biases summed: contiguous
     transposes for ``x @ W.T``, which BLAS does fastest on contiguous memory,
-    with the blocks of i, f and o halved, so that one tanh gives all four
+    with the blocks of i, f and q halved, so that one tanh gives all four
     activations: σ(a) = (1 + tanh(a/2)) / 2. Halving is exact in floating point.
     """
     hidden = p["W_ih"].shape[0]
-    halves = np.array([1, 0.5, 0.5, 0.5], dtype=p["W_ih"].dtype)[:, None, None]  # c~, i, f, o
+    halves = np.array([1, 0.5, 0.5, 0.5], dtype=p["W_ih"].dtype)[:, None, None]  # c~, i, f, q
     w_x = _stacked(p, "W", "x", _FUSED_ORDER).reshape(4, hidden, -1)
     w_h = _stacked(p, "W", "h", _FUSED_ORDER).reshape(4, hidden, hidden)
     biases = (_stacked(p, "b", "x", _FUSED_ORDER) + _stacked(p, "b", "h", _FUSED_ORDER)).reshape(4, 1, 1, hidden)
@@ -390,22 +400,22 @@ def _fuse(p):
     }
 
 
-def _weight_gradients(cache, d, span, sums):
+def _weight_gradients(cache, adjoints, span, sums):
     """Add one chunk's share to the parameter gradients; return them by name.
 
-    d:    (4, n, B, H), the blocks ∂L/∂[a_c~, a_i, a_f, a_o] of the n steps
-          ``span`` (a slice), as :func:`backward` leaves them.
-    sums: dict of running sums, updated in place; empty for the first chunk.
+    adjoints: (4, n, B, H), the blocks [dg9, dg3, dg6, dg12] of the n steps
+              ``span`` (a slice), as :func:`backward` leaves them.
+    sums:     dict of running sums, updated in place; empty for the first chunk.
 
     Summing over steps and batch is, for a weight, one matrix product per
     block over the n·B rows (step, batch element); for a bias, a sum.
     """
-    rows = d.reshape(4, -1, d.shape[-1])  # one row per (step, batch element)
+    rows = adjoints.reshape(4, -1, adjoints.shape[-1])  # one row per (step, batch element)
     by_column = rows.transpose(0, 2, 1)
     share = {
         "x": np.matmul(by_column, cache["xs"][span].reshape(rows.shape[1], -1)),
         "h": np.matmul(by_column, cache["h_prevs"][span].reshape(rows.shape[1], -1)),
-        "b": d.sum(axis=1).sum(axis=1),  # over the steps, then over the batch
+        "b": adjoints.sum(axis=1).sum(axis=1),  # over the steps, then over the batch
     }
     for key, value in share.items():
         if key in sums:
@@ -423,7 +433,8 @@ def _weight_gradients(cache, d, span, sums):
 
 # ----------------------------------------------------------------------------
 # PyTorch's layout: weight_ih (4H, D), weight_hh (4H, H), biases (4H,), gate
-# order i, f, g, o (g is the candidate, c~ here): the order of GATES.
+# order i, f, g, o (PyTorch's g is the candidate c~ here, and its o our output gate q):
+# the order of GATES.
 
 _PYTORCH_ARRAYS = (("W", "x"), ("W", "h"), ("b", "x"), ("b", "h"))
 

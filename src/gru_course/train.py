@@ -1,7 +1,7 @@
 """Training a recurrent model with a readout: losses, the loop, and evaluation.
 
-A trainable model here is a recurrent layer (the module :mod:`gru_course.rnn`
-or :mod:`gru_course.gru`) followed by the affine readout of
+A trainable model here is a recurrent layer (the module :mod:`gru_course.rnn`,
+:mod:`gru_course.gru` or :mod:`gru_course.lstm`) followed by the affine readout of
 :mod:`gru_course.output`, o = W_oh h + b_o. Its parameters are **one dict**:
 the recurrent layer's names plus ``W_oh`` (C, H) and ``b_o`` (C,), so that an
 optimizer of :mod:`gru_course.optim` updates them all with one call::
@@ -20,7 +20,7 @@ A loss function has the signature
 - :func:`sequence_cross_entropy`: a class at every step, softmax
   cross-entropy (the copy task of :func:`gru_course.data.copy_task`).
 
-Every sequence starts from the zero state, h0 = 0.
+Every sequence starts from the zero state, h0 = 0 (and c0 = 0 for the LSTM).
 """
 
 import os
@@ -29,7 +29,7 @@ from collections.abc import Mapping
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import _checks, gru, losses, optim, output, rnn
+from . import _checks, gru, losses, lstm, optim, output, rnn
 
 READOUT_KEYS = ("W_oh", "b_o")
 
@@ -37,7 +37,7 @@ READOUT_KEYS = ("W_oh", "b_o")
 def init_params(model, input_size, hidden_size, output_size, rng, dtype=np.float64):
     """Random parameters of a recurrent model and its readout, in one dict.
 
-    model: the module :mod:`gru_course.rnn` or :mod:`gru_course.gru`.
+    model: the module :mod:`gru_course.rnn`, :mod:`gru_course.gru` or :mod:`gru_course.lstm`.
     input_size D, hidden_size H, output_size C: positive ints.
     rng: a numpy Generator. dtype: float64 (default) or float32.
 
@@ -72,7 +72,7 @@ def last_step_mse(model, params, xs, targets, variant=None):
     dlast, readout_grads = output.backward(2 * dprediction, out_cache)
     dhs = np.zeros_like(hs)
     dhs[-1] = dlast  # only the last state feeds the loss
-    _, _, grads = model.backward(dhs, cache)
+    grads = model.backward(dhs, cache)[-1]  # the parameters' gradients come last (the LSTM adds dc0)
     return 2 * float(half_loss), {**grads, **readout_grads}
 
 
@@ -91,14 +91,14 @@ def sequence_cross_entropy(model, params, xs, targets, variant=None):
     layer, readout = _split(model, params)
     hs, cache = _forward(model, xs, layer, variant)
     loss, dhs, readout_grads = output.loss(hs, targets, readout)
-    _, _, grads = model.backward(dhs, cache)
+    grads = model.backward(dhs, cache)[-1]  # the parameters' gradients come last (the LSTM adds dc0)
     return float(loss), {**grads, **readout_grads}
 
 
 def train(model, params, make_batch, loss_fn, optimizer, steps, *, variant=None, clip=None, progress=True):
     """Train by gradient descent on a fresh batch at every step.
 
-    model:      the module :mod:`gru_course.rnn` or :mod:`gru_course.gru`.
+    model:      the module :mod:`gru_course.rnn`, :mod:`gru_course.gru` or :mod:`gru_course.lstm`.
     params:     {name: array}, the model's and the readout's (:func:`init_params`);
                 **updated in place** by ``optimizer``.
     make_batch: a function of no arguments returning ``(xs, targets)``, e.g.
@@ -161,11 +161,14 @@ def evaluate(model, params, batch, loss_fn, *, variant=None):
 # Helpers.
 
 
+MODELS = (rnn, gru, lstm)
+
+
 def _model(model):
-    """Raise unless ``model`` is one of the two recurrent modules."""
-    if model is not rnn and model is not gru:
+    """Raise unless ``model`` is one of the recurrent modules."""
+    if model not in MODELS:
         raise TypeError(
-            "model must be the module gru_course.rnn or gru_course.gru; "
+            "model must be the module gru_course.rnn, gru_course.gru or gru_course.lstm; "
             f"got {getattr(model, '__name__', type(model).__name__)}"
         )
     return model
@@ -176,7 +179,7 @@ def _variant(model, variant):
     if model is gru:
         return "reset_before" if variant is None else _checks.choice("variant", variant, gru.VARIANTS)
     if variant is not None:
-        raise ValueError(f"variant is only for gru_course.gru; got {variant!r} with gru_course.rnn")
+        raise ValueError(f"variant is only for gru_course.gru; got {variant!r} with {model.__name__}")
     return None
 
 
@@ -211,7 +214,7 @@ def _split(model, params):
 
 
 def _forward(model, xs, layer, variant):
-    """The model's forward from the zero state; ``variant`` only for the GRU."""
+    """The model's forward from the zero state (and zero cell state for the LSTM); ``variant`` only for the GRU."""
     hidden_key = list(model.param_shapes(1, 1))[1]
     hidden = _checks.size_from("params", layer, hidden_key, 0)
     xs = _checks.float_array("xs", xs, ("T", "B", "D"))
@@ -219,6 +222,8 @@ def _forward(model, xs, layer, variant):
     variant = _variant(model, variant)
     if model is gru:
         return gru.forward(xs, h0, layer, variant=variant)
+    if model is lstm:
+        return lstm.forward(xs, h0, np.zeros_like(h0), layer)
     return rnn.forward(xs, h0, layer)
 
 
