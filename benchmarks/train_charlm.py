@@ -1,15 +1,16 @@
-"""Character-level language models of Moby-Dick: the vanilla RNN against the GRU.
+"""Character-level language models of Moby-Dick: the vanilla RNN, the GRU and the LSTM.
 
-Run with ``python benchmarks/train_charlm.py`` (about 8 minutes on 2 cores,
-13 when other work keeps them busy; the first run downloads the novel,
+Run with ``python benchmarks/train_charlm.py`` (about 12 minutes on 2 cores,
+20 when other work keeps them busy; the first run downloads the novel,
 see :mod:`gru_course.corpus`).
 
-The two models get the **same number of parameters**, not the same hidden
-size: the GRU has H = 128 units, the RNN as many as bring its count (input,
-recurrent and output layers together) closest to the GRU's, 231 units for
-the 84 characters of the vocabulary (92 715 parameters against 93 012). Their
-recurrences then cost about the same arithmetic per character, H² for the
-RNN against 3H² for the GRU. Everything else is shared: the vocabulary, the
+The three models get the **same number of parameters**, not the same hidden
+size: the GRU has H = 128 units, the RNN and the LSTM as many as bring their
+counts (input, recurrent and output layers together) closest to the GRU's:
+for the 84 characters of the vocabulary, 231 units for the RNN (92 715
+parameters against 93 012) and 108 for the LSTM (92 964).
+Their recurrences then cost about the same arithmetic per character, H² for
+the RNN against 3H² for the GRU and 4H² for the LSTM. Everything else is shared: the vocabulary, the
 chapter split, the batches (the same streams read in the same order), Adam,
 the clipping and the number of updates. Only the seed of the initial
 weights changes from run to run.
@@ -36,8 +37,8 @@ the package, so that the book can plot them anywhere), the numbers as float32:
   settings (``batch``, ``chunk``, ``lr``, ``clip``, ``steps``).
 
 ``--quick`` runs the short version the book's notebook runs (one seed, a
-GRU of 64 units against an RNN of 118, the same parameter count, 400
-updates, about 20 s) and saves it to ``benchmarks/results/charlm_quick.npz``
+GRU of 64 units against an RNN and an LSTM of the same parameter count,
+400 updates, about 30 s) and saves it to ``benchmarks/results/charlm_quick.npz``
 (not kept in the repository).
 
 The matrix products here are small, and OpenBLAS's threads, which spin
@@ -58,16 +59,16 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from gru_course import charlm, corpus, gru, optim, rnn, train
+from gru_course import charlm, corpus, gru, lstm, optim, rnn, train
 
-MODELS = {"rnn": rnn, "gru": gru}
+MODELS = {"rnn": rnn, "gru": gru, "lstm": lstm}
 HELD_OUT = range(9, 135, 10)  # chapter positions: chapters 10, 20, ..., 130
 BATCH = 32  # streams read side by side
 CHUNK = 64  # characters per chunk: the truncation of BPTT
 LR = 0.005  # Adam's learning rate
 CLIP = 1.0  # the global norm the gradients are clipped to
 DTYPE = np.float32
-PROMPT = "Call me"
+PROMPT = "Call me "
 TEMPERATURE = 0.7
 SAMPLE_LENGTH = 400
 
@@ -101,11 +102,11 @@ def parameter_count(model, vocabulary, hidden):
     return sum(p.size for p in params.values())
 
 
-def matched_hidden(vocabulary, gru_hidden):
-    """The RNN's hidden size whose parameter count is closest to the GRU's."""
+def matched_hidden(model, vocabulary, gru_hidden):
+    """The model's hidden size whose parameter count is closest to the GRU's."""
     target = parameter_count(gru, vocabulary, gru_hidden)
-    sizes = range(gru_hidden, 3 * gru_hidden)
-    return min(sizes, key=lambda h: abs(parameter_count(rnn, vocabulary, h) - target))
+    sizes = range(1, 3 * gru_hidden)
+    return min(sizes, key=lambda h: abs(parameter_count(model, vocabulary, h) - target))
 
 
 def run_one(model, hidden, seed, config, vocabulary, training, held_out):
@@ -181,13 +182,13 @@ def settings():
 def main():
     config = settings()
     vocabulary, training, held_out = data = load()
-    hidden = (matched_hidden(vocabulary, config["gru_hidden"]), config["gru_hidden"])
+    hidden = [matched_hidden(model, vocabulary, config["gru_hidden"]) for model in MODELS.values()]
     parameters = [parameter_count(model, vocabulary, h) for model, h in zip(MODELS.values(), hidden, strict=True)]
     baseline = charlm.unigram_bits(training, held_out, vocabulary.size)
     print(
         f"Moby-Dick, {len(training)} training and {len(held_out)} held-out characters, V = {vocabulary.size}; "
-        f"H = {hidden[0]} (RNN) and {hidden[1]} (GRU), batch {BATCH}, chunks of {CHUNK}, Adam(lr={LR}), "
-        f"clip {CLIP}, {config['steps']} updates, seeds 0-{config['seeds'] - 1}"
+        f"H = {hidden[0]} (RNN), {hidden[1]} (GRU) and {hidden[2]} (LSTM), batch {BATCH}, chunks of {CHUNK}, "
+        f"Adam(lr={LR}), clip {CLIP}, {config['steps']} updates, seeds 0-{config['seeds'] - 1}"
     )
     start = time.perf_counter()
     results = run_all(config, hidden, data)

@@ -1,6 +1,7 @@
 """The exercise checkers: right answers pass, every known mistake is named with its own
 hint, shortcuts through the package are refused, and bad answers are explained."""
 
+import dataclasses
 import types
 from functools import partial
 
@@ -91,6 +92,34 @@ def test_an_unknown_mistake_gets_the_wrong_output_and_where_to_look():
     assert message.startswith("✗ gru_backward: dh0 is wrong: relative error 5.0e-03")
     assert "Where to look: ∂L/∂h_0 is what the first step hands back" in message
     assert "known mistake" not in message
+
+
+def test_no_mistake_is_named_that_would_spoil_an_output_the_learner_got_right():
+    # dc_prev alone is wrong here, and equal to that of a known mistake which also spoils dx, dh_prev
+    # and every gate's gradient: those are right, so that mistake is not the learner's.
+    spoiler = bugzoo.SPECIMENS["lstm_step_backward", "tanh(c) path left out"]
+    right = right_answer("lstm_step_backward")
+
+    def only_dc_prev_alike(dh, dc, cache):
+        dx, dh_prev, _, grads = right(dh, dc, cache)
+        return dx, dh_prev, dc * cache["f"], grads  # the spoiler's dc_prev: c̄ taken as dc alone
+
+    exact = bugzoo.SPECIMENS["lstm_step_backward", "dc_prev from the next step only"]  # what it is
+    zoo_without_it = [m for m in EXERCISES["lstm_step_backward"].mistakes if m is not exact]
+    exercise = dataclasses.replace(EXERCISES["lstm_step_backward"], mistakes=tuple(zoo_without_it))
+    message = str(guarded(exercise, only_dc_prev_alike))
+    assert message.startswith("✗ lstm_step_backward: dc_prev is wrong"), message
+    assert spoiler.hint not in message and "known mistake" not in message and "Where to look" in message, message
+    assert exact.hint in str(exercises.evaluate_lstm_step_backward(only_dc_prev_alike))  # with the whole zoo
+
+
+def test_an_answer_of_the_wrong_sign_is_called_so():
+    def negated(dhs, xs, h0, params):
+        dxs, dh0, grads = right_answer("gru_backward")(dhs, xs, h0, params)
+        return dxs, -dh0, grads
+
+    message = str(exercises.evaluate_gru_backward(negated))
+    assert "dh0 is wrong" in message and "it is the negative of the right answer" in message, message
 
 
 # ----------------------------------------------------------------------------

@@ -251,7 +251,11 @@ def lstm_step_backward(dh, dc, cache, mistake=None):
     uses = [dg12 @ p["W_qh"], dg9 @ p["W_ch"], dg6 @ p["W_fh"], dg3 @ p["W_ih"]]  # h_prev's four products
     if mistake == "overwritten h_prev gradient":  # `=` instead of `+=`: the last use wins
         uses = uses[-1:]
+    if mistake == "the GRU's direct term in dh_prev":  # the GRU's h_t = z ∘ h_prev + ...; the LSTM has no such term
+        uses.append(dh)
     dc_prev = dc_total if mistake == "forget gate left out of dc_prev" else dc_total * f
+    if mistake == "dc_prev from the next step only":
+        dc_prev = dc * f
     return dx, sum(uses), dc_prev, grads
 
 
@@ -515,6 +519,12 @@ _HINTS = {
             "sum of four terms: `+=`, never `=`.",
             "output gate read from c, not tanh(c)": "h = q ∘ tanh(c): the output gate's gradient is "
             "q̄ = dh ∘ tanh(c_t), not dh ∘ c_t.",
+            "the GRU's direct term in dh_prev": "the LSTM's h_t is q ∘ tanh(c_t): h_prev reaches it only through "
+            "the four products W_ih, W_fh, W_ch and W_qh. There is no direct term dh ∘ z as in the GRU; the direct "
+            "path runs through the cell, c̄ ∘ f into dc_prev.",
+            "dc_prev from the next step only": "c_prev receives the whole c̄ ∘ f, with c̄ = dc + dh ∘ q ∘ (1 - tanh²(c)) "
+            "the sum of both uses of c_t; you used dc ∘ f, the next step's part alone (your gates already use the "
+            "whole c̄).",
         },
     ),
     "gru_jacobian": (

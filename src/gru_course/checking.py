@@ -277,6 +277,8 @@ def difference(label, got, expected, tol):
         and relative_error(np.swapaxes(array, -1, -2), expected) <= tol
     ):
         return message + "; it is the transpose of the right answer"
+    if relative_error(-array, expected) <= tol:
+        return message + "; it is the negative of the right answer: look for a sign"
     if getattr(got, "dtype", None) in (np.float32, np.float16) and error < 1e-3:
         return message + f"; it is {got.dtype}: compute in float64, as the inputs are"
     return message
@@ -405,6 +407,13 @@ def _matching_mistake(exercise, args, got, expected, label):
         )
         if outputs is None or harmless:
             continue  # no outputs, or the mistake does no harm in this case: it explains nothing here
+        if any(
+            key in got
+            and difference(key, got[key], value, exercise.tolerance) is None
+            and difference(key, outputs[key], value, exercise.tolerance) is not None
+            for key, value in expected.items()
+        ):
+            continue  # the mistake would spoil an output that the learner got right: not theirs
         if all(key in got and _same(got[key], outputs[key]) for key in expected):
             return mistake
         # One wrong output alike is evidence when it is an array; a True/False verdict is not enough.

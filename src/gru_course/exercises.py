@@ -355,6 +355,8 @@ def _lstm_step_backward_args(rng, B, D, H):
 
 
 _LSTM_CELL = "c̄ = dc + dh ∘ q ∘ (1 - tanh²(c)): c_t is used by the next step and by tanh(c_t)"
+# A bias's gradient is its pre-activation's adjoint summed over the batch's rows.
+_SUMMED = {"W": "", "b": "; a bias's gradient is that adjoint summed over the batch, ḡ.sum(axis=0)"}
 LSTM_STEP_BACKWARD = Exercise(
     name="lstm_step_backward",
     mistakes=bugzoo.mistakes_of("lstm_step_backward"),
@@ -368,12 +370,16 @@ LSTM_STEP_BACKWARD = Exercise(
     cases=STEP_CASES,
     hidden_cases=HIDDEN_STEP_CASES,
     where_to_look={  # label prefixes: "grads['W_i" covers W_ix and W_ih
-        **{f"grads['{kind}_i": f"{_LSTM_CELL}; then ḡ3 = c̄ ∘ c~ ∘ i (1 - i)" for kind in "Wb"},
-        **{f"grads['{kind}_f": f"{_LSTM_CELL}; then ḡ6 = c̄ ∘ c_prev ∘ f (1 - f)" for kind in "Wb"},
-        **{f"grads['{kind}_c": f"{_LSTM_CELL}; then ḡ9 = c̄ ∘ i ∘ (1 - c~²)" for kind in "Wb"},
-        **{f"grads['{kind}_q": "q̄ = dh ∘ tanh(c), then through σ': ḡ12 = q̄ ∘ q (1 - q)" for kind in "Wb"},
-        "dx": "x feeds four products: add its W_ix, W_fx, W_cx and W_qx terms",
-        "dh_prev": "h_prev feeds four products: add its W_ih, W_fh, W_ch and W_qh terms",
+        **{f"grads['{kind}_i": f"{_LSTM_CELL}; then ḡ3 = c̄ ∘ c~ ∘ i (1 - i){_SUMMED[kind]}" for kind in "Wb"},
+        **{f"grads['{kind}_f": f"{_LSTM_CELL}; then ḡ6 = c̄ ∘ c_prev ∘ f (1 - f){_SUMMED[kind]}" for kind in "Wb"},
+        **{f"grads['{kind}_c": f"{_LSTM_CELL}; then ḡ9 = c̄ ∘ i ∘ (1 - c~²){_SUMMED[kind]}" for kind in "Wb"},
+        **{
+            f"grads['{kind}_q": f"q̄ = dh ∘ tanh(c), then through σ': ḡ12 = q̄ ∘ q (1 - q){_SUMMED[kind]}"
+            for kind in "Wb"
+        },
+        "dx": "x feeds four products: add its W_ix, W_fx, W_cx and W_qx terms (and return dx first)",
+        "dh_prev": "h_prev feeds four products: add all four, W_ih, W_fh, W_ch and W_qh terms, with `+=` "
+        "(an `=` keeps only the last); there is no direct term as in the GRU",
         "dc_prev": "c_t = f ∘ c_prev + i ∘ c~: c_prev receives c̄ ∘ f, with the whole c̄",
     },
     forbidden=(lstm.step_backward, lstm.step_backward_named, lstm.backward, analysis.lstm_jacobian, *AUTODIFF),
