@@ -43,7 +43,7 @@ GRU of 64 units against an RNN and an LSTM of the same parameter count,
 
 The matrix products here are small, and OpenBLAS's threads, which spin
 while waiting, slowed training four to seven times on a busy 2-core machine
-(the quick run: 117 s instead of 18 s). So the script runs numpy on one
+(the quick run, when it trained the RNN and the GRU only: 117 s instead of 18 s). So the script runs numpy on one
 thread unless ``OPENBLAS_NUM_THREADS`` says otherwise; a notebook can do the
 same by setting that variable before it first imports numpy.
 """

@@ -11,7 +11,8 @@ character of step t + 1. Its parameters are the one dict of
 :func:`gru_course.train.init_params`, used here without reading any name.
 
 Why one-hot and not an embedding: with a one-hot x_t, the product W x_t of
-every input weight W (W_hx, and the GRU's W_zx and W_rx) is the column of W
+every input weight W (W_hx; the GRU's W_zx and W_rx; the LSTM's W_ix, W_fx,
+W_cx and W_qx) is the column of W
 that belongs to the character of step t, so the input weights already are a
 learned embedding of each character, one vector per gate. A separate
 embedding layer would add a layer, its backward and its parameters for
@@ -213,7 +214,8 @@ class Reader:
         history = train.train(gru, params, reader.next_chunk, reader.loss, optim.Adam(3e-3), 500, clip=1.0)
 
     ``history`` is then the loss of every chunk, in nats per character.
-    ``state`` is the carried state (None before the first chunk);
+    ``state`` is the carried state, the pair (h, c) for the LSTM (None before
+    the first chunk and after each pass through the text);
     ``epoch`` counts the passes through the whole text completed so far.
     """
 
