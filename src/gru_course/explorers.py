@@ -574,6 +574,11 @@ def draw_training(ax, length):
     ax.legend(fontsize=9)
 
 
+def _significant(values, digits):
+    """``values`` rounded to ``digits`` significant digits, for a page's smaller data."""
+    return np.array([float(f"{v:.{digits}g}") for v in values.ravel()]).reshape(values.shape)
+
+
 def training_explorer():
     """A slider over the sequence lengths of the long experiment, redrawing its training curves."""
     results = training_results()
@@ -584,19 +589,20 @@ def training_explorer():
         "lengths": results["lengths"],
         "colors": colors,
         "steps": results["steps"].astype(float),
-        "curves": [[list(seeds) for seeds in model] for model in results["curves"]],
+        "curves": _significant(results["curves"], 3).tolist(),  # drawn, never printed: 3 digits are plenty
         "evaluation": results["evaluation"].tolist(),
     }
     page = page_html(
         "training",
         data,
         controls,
-        "The long experiment shipped with the book: the training loss of a vanilla RNN (orange) and a GRU "
-        "(blue) of 16 units on the adding problem, one line per seed, smoothed over 25 steps. Move the length "
+        "The long experiment shipped with the book: the training loss of a vanilla RNN (orange), a GRU "
+        "(blue) and an LSTM (green), 16 units each, on the adding problem, one line per seed, smoothed over "
+        "25 steps. Move the length "
         "T: at the dashed baseline of 1/6 a model ignores the marked numbers, a plateau near 1/12 means it "
         "uses only the recent one, and near 0 it uses both; the line below gives each seed's error on fresh "
         "sequences after training.",
-        "Training-loss curves of the RNN and the GRU for each seed, for the chosen sequence length.",
+        "Training-loss curves of the RNN, the GRU and the LSTM for each seed, for the chosen sequence length.",
     )
     return Explorer(_kernel_explorer(controls, draw_training), page)
 
