@@ -410,7 +410,7 @@ def _matching_mistake(exercise, args, got, expected, label):
         if any(
             key in got
             and difference(key, got[key], value, exercise.tolerance) is None
-            and difference(key, outputs[key], value, exercise.tolerance) is not None
+            and difference(key, outputs.get(key), value, exercise.tolerance) is not None
             for key, value in expected.items()
         ):
             continue  # the mistake would spoil an output that the learner got right: not theirs
